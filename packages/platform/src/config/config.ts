@@ -1,0 +1,89 @@
+import { resolve } from 'node:path';
+
+/**
+ * One place that reads the environment. Every process (subgraph, gateway,
+ * worker, supervisor) calls loadConfig() and receives the same shape, so a
+ * setting means the same thing everywhere.
+ */
+export interface TandemConfig {
+  /** demo seeds tenants, users and a trickle of applications; production seeds nothing. */
+  mode: 'demo' | 'production';
+  /** Unset: the supervisor starts embedded PostgreSQL and fills this in. */
+  databaseUrl?: string;
+  /** Unset: events travel on the in-process bus (single-process default). */
+  redisUrl?: string;
+  dataDir: string;
+  gatewayPort: number;
+  subgraphPorts: Record<SubgraphName, number>;
+  /** Host the subgraphs listen on and the gateway reaches them at. */
+  subgraphHost: string;
+  /** Signs access tokens (HS256). */
+  jwtSecret: string;
+  /** Signs the internal context the gateway passes to subgraphs. */
+  internalSecret: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  logLevel: string;
+  /** Web workbench build served by the gateway at / (embedded default). */
+  webDist?: string;
+}
+
+export const SUBGRAPHS = ['identity', 'applications', 'scoring', 'queue', 'decisions', 'analytics'] as const;
+export type SubgraphName = (typeof SUBGRAPHS)[number];
+
+const DEFAULT_PORTS: Record<SubgraphName, number> = {
+  identity: 4001,
+  applications: 4002,
+  scoring: 4003,
+  queue: 4004,
+  decisions: 4005,
+  analytics: 4006,
+};
+
+// Demo secrets exist so `npm start` needs no environment; production refuses them.
+const DEMO_JWT_SECRET = 'tandem-demo-jwt-secret-change-me-in-production-000';
+const DEMO_INTERNAL_SECRET = 'tandem-demo-internal-secret-change-me-in-prod-000';
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
+  const mode = (env.TANDEM_MODE ?? 'demo') as TandemConfig['mode'];
+  if (mode !== 'demo' && mode !== 'production') {
+    throw new ConfigError(`TANDEM_MODE must be demo or production, got ${mode}`);
+  }
+  const port = (name: string, fallback: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${name} must be a port number, got ${raw}`);
+    return n;
+  };
+  const subgraphPorts = Object.fromEntries(
+    SUBGRAPHS.map((s) => [s, port(`${s.toUpperCase()}_PORT`, DEFAULT_PORTS[s])]),
+  ) as Record<SubgraphName, number>;
+  const jwtSecret = env.JWT_SECRET ?? (mode === 'demo' ? DEMO_JWT_SECRET : '');
+  const internalSecret = env.INTERNAL_SECRET ?? (mode === 'demo' ? DEMO_INTERNAL_SECRET : '');
+  if (jwtSecret.length < 32 || internalSecret.length < 32) {
+    throw new ConfigError('JWT_SECRET and INTERNAL_SECRET must be set (32+ characters) outside demo mode');
+  }
+  return {
+    mode,
+    databaseUrl: env.DATABASE_URL || undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    dataDir: resolve(env.TANDEM_DATA_DIR ?? '.data'),
+    gatewayPort: port('PORT', 4000),
+    subgraphPorts,
+    subgraphHost: env.SUBGRAPH_HOST ?? '127.0.0.1',
+    jwtSecret,
+    internalSecret,
+    accessTokenTtlSeconds: 15 * 60,
+    refreshTokenTtlSeconds: 7 * 24 * 3600,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    webDist: env.TANDEM_WEB_DIST || undefined,
+  };
+}
+
+export function subgraphUrl(config: TandemConfig, name: SubgraphName): string {
+  const override = process.env[`${name.toUpperCase()}_URL`];
+  return override ?? `http://${config.subgraphHost}:${config.subgraphPorts[name]}/graphql`;
+}

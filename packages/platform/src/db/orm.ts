@@ -1,0 +1,74 @@
+import 'reflect-metadata';
+import { MikroORM, type EntityManager, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import type { Migration } from '@mikro-orm/migrations';
+import type { Constructor } from '@mikro-orm/core';
+import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
+import pg from 'pg';
+import { createLogger } from '../logging/logger.js';
+import { OutboxEvent, ProcessedEvent, PlatformTablesMigration } from '../events/outbox-tables.js';
+
+export type { EntityManager };
+export type Orm = MikroORM;
+
+const log = createLogger('orm');
+
+export interface SubgraphDatabaseOptions {
+  /** PostgreSQL URL of the shared cluster; each subgraph keeps to its own schema. */
+  url: string;
+  /** The subgraph's PostgreSQL schema, e.g. `queue`. */
+  schema: string;
+  // biome-ignore lint/suspicious/noExplicitAny: MikroORM accepts any entity class
+  entities: any[];
+  /** Ordered migrations; the outbox/inbox tables are prepended for every subgraph. */
+  migrations: { name: string; class: Constructor<Migration> }[];
+  poolSize?: number;
+  contextName?: string;
+  debug?: boolean;
+}
+
+/** Creates the subgraph's schema if needed, opens its ORM and brings its migrations up to date. */
+export async function openSubgraphDatabase(opts: SubgraphDatabaseOptions): Promise<MikroORM> {
+  await ensureSchema(opts.url, opts.schema);
+  const config: Options = {
+    clientUrl: opts.url,
+    schema: opts.schema,
+    // Each subgraph's ORM needs its own context name: in one process, a
+    // consumer's transaction must not be mistaken for the publisher's.
+    contextName: opts.contextName ?? opts.schema,
+    entities: [OutboxEvent, ProcessedEvent, ...opts.entities],
+    metadataProvider: ReflectMetadataProvider,
+    extensions: [Migrator],
+    // Entity references (Ref.load, __resolveReference) are batched per tick.
+    dataloader: true,
+    allowGlobalContext: false,
+    pool: { min: 0, max: opts.poolSize ?? 10 },
+    debug: opts.debug ?? false,
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      schema: opts.schema,
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      silent: true,
+      migrationsList: [{ name: '0000_platform_tables', class: PlatformTablesMigration }, ...opts.migrations],
+    },
+  };
+  const orm = await MikroORM.init(config);
+  const applied = await orm.migrator.up();
+  if (applied.length) log.info({ schema: opts.schema, migrations: applied.map((m) => m.name) }, 'migrations applied');
+  return orm;
+}
+
+async function ensureSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${client.escapeIdentifier(schema)}`);
+  } catch (err) {
+    // Two processes racing to create the same schema: the loser sees a unique violation.
+    if ((err as { code?: string }).code !== '23505') throw err;
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,180 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { EventBus } from './event-bus.js';
+import { newEnvelope, type EventEnvelope } from './event-envelope.js';
+import { OutboxEvent } from './outbox-tables.js';
+import { createLogger } from '../logging/logger.js';
+
+const log = createLogger('outbox');
+
+/**
+ * Stage an event in the outbox of the entity manager's transaction. Call it
+ * inside the same `em.transactional` (or before the same flush) as the change
+ * that causes it.
+ */
+export function recordEvent<T extends object>(
+  em: EntityManager,
+  source: string,
+  type: string,
+  tenantId: string,
+  payload: T,
+  requestId?: string,
+): EventEnvelope<T> {
+  const envelope = newEnvelope(source, type, tenantId, payload, requestId);
+  const row = em.create(OutboxEvent, {
+    id: envelope.id,
+    type,
+    tenantId,
+    source,
+    payload: payload as Record<string, unknown>,
+    requestId,
+    createdAt: new Date(envelope.occurredAt),
+    attempts: 0,
+  });
+  em.persist(row);
+  return envelope;
+}
+
+/**
+ * Publishes committed outbox rows. Woken right after a flush that staged
+ * events, and by a slow poll as a safety net (a crash between commit and
+ * publish, or a failed publish). Rows are claimed with FOR UPDATE SKIP LOCKED
+ * so several processes of one subgraph can relay side by side.
+ */
+export class OutboxRelay {
+  private timer?: NodeJS.Timeout;
+  private running = false;
+  private again = false;
+  private stopped = false;
+  private idle?: Promise<void>;
+  private readonly table: string;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly bus: EventBus,
+    private readonly opts: { pollMs?: number; batchSize?: number } = {},
+  ) {
+    this.table = `"${orm.config.get('schema')}".outbox_events`;
+    // Wake the relay as soon as a transaction that staged events commits.
+    // A flush inside an explicit transaction commits later, so nudge again then.
+    let staged = false;
+    orm.em.getEventManager().registerSubscriber({
+      afterFlush: (args) => {
+        if (args.uow.getChangeSets().some((cs) => cs.entity instanceof OutboxEvent)) {
+          staged = true;
+          setImmediate(() => this.nudge());
+        }
+      },
+      afterTransactionCommit: () => {
+        if (staged) {
+          staged = false;
+          this.nudge();
+        }
+      },
+    });
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.nudge(), this.opts.pollMs ?? 1000);
+    this.timer.unref();
+    this.nudge();
+  }
+
+  /** Run a relay pass soon; passes never overlap. */
+  nudge(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    this.idle = (async () => {
+      try {
+        do {
+          this.again = false;
+          while ((await this.relayBatch()) > 0 && !this.stopped) {
+            /* drain */
+          }
+        } while (this.again && !this.stopped);
+      } catch (err) {
+        log.error({ err }, 'relay pass failed');
+      } finally {
+        this.running = false;
+      }
+    })();
+  }
+
+  /** Publishes one batch; returns how many rows were published. */
+  async relayBatch(): Promise<number> {
+    const em = this.orm.em.fork();
+    const limit = this.opts.batchSize ?? 100;
+    return em.transactional(async (tx) => {
+      const rows = await tx.execute<
+        { id: string; type: string; tenant_id: string; source: string; payload: Record<string, unknown>; request_id: string | null; created_at: Date; attempts: number }[]
+      >(
+        `SELECT id, type, tenant_id, source, payload, request_id, created_at, attempts FROM ${this.table}
+         WHERE published_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+         ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED`,
+        [limit],
+      );
+      let published = 0;
+      for (const r of rows) {
+        const envelope: EventEnvelope = {
+          id: r.id,
+          type: r.type,
+          tenantId: r.tenant_id,
+          source: r.source,
+          occurredAt: new Date(r.created_at).toISOString(),
+          payload: r.payload,
+          requestId: r.request_id ?? undefined,
+        };
+        try {
+          await this.bus.publish(envelope);
+          await tx.execute(`UPDATE ${this.table} SET published_at = now(), attempts = attempts + 1 WHERE id = ?`, [r.id]);
+          published++;
+        } catch (err) {
+          // Back off exponentially (capped at a minute); the row stays unpublished.
+          const delayMs = Math.min(60_000, 250 * 2 ** Math.min(r.attempts, 8));
+          await tx.execute(
+            `UPDATE ${this.table} SET attempts = attempts + 1, next_attempt_at = now() + (? || ' milliseconds')::interval WHERE id = ?`,
+            [String(delayMs), r.id],
+          );
+          log.warn({ err, eventId: r.id, type: r.type, attempts: r.attempts + 1 }, 'publish failed; will retry');
+        }
+      }
+      return published;
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.idle;
+  }
+}
+
+export interface ConsumedEvent<T> extends EventEnvelope<T> {}
+
+// biome-ignore lint/suspicious/noExplicitAny: handlers narrow the payload themselves
+export type ConsumerHandlers = Record<string, (em: EntityManager, event: EventEnvelope<any>) => Promise<void>>;
+
+/**
+ * An idempotent consumer: each event is handled at most once per consumer
+ * name, because the inbox row and the handler's effects commit together.
+ * Events of other types are ignored (and acknowledged).
+ */
+export function idempotentConsumer(orm: MikroORM, consumer: string, handlers: ConsumerHandlers) {
+  const inbox = `"${orm.config.get('schema')}".processed_events`;
+  return async (event: EventEnvelope): Promise<void> => {
+    const handler = handlers[event.type];
+    if (!handler) return;
+    await orm.em.fork().transactional(async (em) => {
+      const inserted = await em.execute<{ event_id: string }[]>(
+        `INSERT INTO ${inbox} (consumer, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING event_id`,
+        [consumer, event.id],
+      );
+      if (inserted.length === 0) return; // already handled: a redelivery
+      await handler(em, event);
+    });
+  };
+}

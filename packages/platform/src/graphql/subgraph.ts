@@ -1,0 +1,177 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Migration } from '@mikro-orm/migrations';
+import type { Constructor } from '@mikro-orm/core';
+import { GraphQLError, type GraphQLSchema, parse } from 'graphql';
+import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
+import { permissionAuthChecker } from '../auth/auth-checker.js';
+import { INTERNAL_CONTEXT_HEADER, REQUEST_ID_HEADER, verifyInternalContext } from '../auth/request-context.js';
+import type { SubgraphName, TandemConfig } from '../config/config.js';
+import { openSubgraphDatabase } from '../db/orm.js';
+import { formatError } from '../errors/errors.js';
+import type { EventBus } from '../events/event-bus.js';
+import { OutboxRelay, idempotentConsumer, type ConsumerHandlers } from '../events/outbox.js';
+import { closeServer, createHttpHost, listen } from '../http/apollo-http.js';
+import { metricsPlugin } from '../http/metrics-plugin.js';
+import type { Scheduler } from '../jobs/scheduler.js';
+import { createLogger } from '../logging/logger.js';
+import type { SubgraphContext } from './context.js';
+import { DateScalar, DateTimeScalar, MoneyScalar } from './scalars.js';
+
+export const FEDERATION_LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"])';
+
+// biome-ignore lint/suspicious/noExplicitAny: reference resolvers receive partial representations
+export type ReferenceResolver = (reference: any, ctx: SubgraphContext) => unknown;
+
+/** What runs inside a subgraph besides GraphQL: consumers and scheduled jobs. */
+export interface SubgraphRuntime {
+  config: TandemConfig;
+  orm: MikroORM;
+  bus: EventBus;
+  scheduler: Scheduler;
+}
+
+/**
+ * Everything a subgraph is, declared once; `startSubgraph` wires it and the
+ * composition script prints its SDL from the same declaration.
+ */
+export interface SubgraphModule<S = unknown> {
+  name: SubgraphName;
+  // biome-ignore lint/complexity/noBannedTypes: type-graphql takes classes
+  resolvers: NonEmptyArray<Function>;
+  // biome-ignore lint/complexity/noBannedTypes: type-graphql takes classes
+  orphanedTypes?: Function[];
+  referenceResolvers?: Record<string, ReferenceResolver>;
+  // biome-ignore lint/suspicious/noExplicitAny: MikroORM entity classes
+  entities: any[];
+  migrations: { name: string; class: Constructor<Migration> }[];
+  /** Services built once per process (model sessions, policies) and put on every context. */
+  createServices?: (runtime: SubgraphRuntime) => Promise<S> | S;
+  /** Event handlers by event type; consumed in the group named after the subgraph. */
+  consumers?: (runtime: SubgraphRuntime, services: S) => ConsumerHandlers;
+  jobs?: (runtime: SubgraphRuntime, services: S) => { name: string; everyMs: number; run: () => Promise<void> }[];
+}
+
+export async function buildTandemSchema(module: SubgraphModule): Promise<{ schema: GraphQLSchema; sdl: string }> {
+  const typeSchema = await buildSchema({
+    resolvers: module.resolvers,
+    orphanedTypes: module.orphanedTypes,
+    authChecker: permissionAuthChecker,
+    authMode: 'error',
+    skipCheck: true,
+    validate: false,
+    emitSchemaFile: false,
+    scalarsMap: [
+      { type: Date, scalar: DateTimeScalar },
+    ],
+  });
+  const sdl = `${FEDERATION_LINK}\n\n${printSubgraphSchema(typeSchema)}`;
+  const resolvers = createResolversMap(typeSchema) as Record<string, Record<string, unknown>>;
+  for (const [typeName, resolve] of Object.entries(module.referenceResolvers ?? {})) {
+    resolvers[typeName] = { ...(resolvers[typeName] ?? {}), __resolveReference: resolve };
+  }
+  // The custom scalars must keep their parse/serialize functions in the federated schema.
+  Object.assign(resolvers, { Money: MoneyScalar, DateTime: DateTimeScalar, Date: DateScalar });
+  // biome-ignore lint/suspicious/noExplicitAny: resolver map shape is checked by @apollo/subgraph
+  const schema = buildSubgraphSchema([{ typeDefs: parse(sdl), resolvers: resolvers as any }]);
+  return { schema, sdl };
+}
+
+export interface RunningSubgraph<S = unknown> {
+  name: SubgraphName;
+  url: string;
+  port: number;
+  orm: MikroORM;
+  services: S;
+  relay: OutboxRelay;
+  stop(): Promise<void>;
+}
+
+export async function startSubgraph<S>(
+  module: SubgraphModule<S>,
+  deps: { config: TandemConfig; databaseUrl: string; bus: EventBus; scheduler: Scheduler; port?: number },
+): Promise<RunningSubgraph<S>> {
+  const log = createLogger(`subgraph:${module.name}`);
+  const orm = await openSubgraphDatabase({
+    url: deps.databaseUrl,
+    schema: module.name,
+    entities: module.entities,
+    migrations: module.migrations,
+  });
+  const runtime: SubgraphRuntime = { config: deps.config, orm, bus: deps.bus, scheduler: deps.scheduler };
+  const services = (await module.createServices?.(runtime)) as S;
+  const { schema } = await buildTandemSchema(module as SubgraphModule);
+
+  const apollo = new ApolloServer<SubgraphContext>({
+    schema,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin(module.name)],
+  });
+  await apollo.start();
+
+  const relay = new OutboxRelay(orm, deps.bus);
+  relay.start();
+  const unsubscribers: (() => Promise<void>)[] = [];
+  if (module.consumers) {
+    const handlers = module.consumers(runtime, services);
+    unsubscribers.push(deps.bus.consume(module.name, idempotentConsumer(orm, module.name, handlers)));
+  }
+  for (const job of module.jobs?.(runtime, services) ?? []) {
+    await deps.scheduler.every(`${module.name}-${job.name}`, job.everyMs, job.run);
+  }
+
+  const server: Server = createHttpHost<SubgraphContext>({
+    apollo,
+    ready: async () => orm.isConnected(),
+    context: async (req) => {
+      const token = req.headers[INTERNAL_CONTEXT_HEADER];
+      const verified = typeof token === 'string' ? await verifyInternalContext(token, deps.config.internalSecret) : null;
+      if (!verified) {
+        // Subgraphs are only reachable through the gateway, which signs every request.
+        throw new GraphQLError('Missing or invalid internal context: call the gateway', {
+          extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+        });
+      }
+      const requestId = verified.requestId || String(req.headers[REQUEST_ID_HEADER] ?? randomUUID());
+      return {
+        requestId,
+        caller: verified.caller,
+        em: orm.em.fork(),
+        log: log.child({ requestId }),
+        loaders: new Map([['services', services]]),
+      };
+    },
+  });
+  const port = await listen(server, deps.port ?? deps.config.subgraphPorts[module.name], deps.config.subgraphHost);
+  const url = `http://${deps.config.subgraphHost}:${port}/graphql`;
+  log.info({ url }, 'subgraph listening');
+
+  return {
+    name: module.name,
+    url,
+    port,
+    orm,
+    services,
+    relay,
+    async stop() {
+      await closeServer(server);
+      await apollo.stop();
+      for (const u of unsubscribers) await u();
+      await relay.stop();
+      await orm.close();
+    },
+  };
+}
+
+/** The process-wide services of the subgraph serving this request. */
+export function servicesOf<S>(ctx: SubgraphContext): S {
+  return ctx.loaders.get('services') as S;
+}

@@ -1,0 +1,118 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ApolloServer, BaseContext } from '@apollo/server';
+import { HeaderMap } from '@apollo/server';
+import { createLogger } from '../logging/logger.js';
+import { metricsRegistry } from './metrics.js';
+
+const log = createLogger('http');
+
+export const MAX_BODY_BYTES = 1_000_000;
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<void> | void;
+
+export interface HttpHostOptions<C extends BaseContext> {
+  apollo: ApolloServer<C>;
+  context: (req: IncomingMessage) => Promise<C>;
+  /** Extra routes by exact path (e.g. /oauth/token); `/graphql`, `/health`, `/ready`, `/metrics` are built in. */
+  routes?: Record<string, RouteHandler>;
+  /** Fallback for any other GET (the gateway serves the workbench this way). */
+  fallback?: RouteHandler;
+  ready?: () => Promise<boolean>;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * A small HTTP host for an Apollo Server: no framework, JSON bodies up to
+ * MAX_BODY_BYTES, health/readiness/metrics beside /graphql. Used by every
+ * subgraph and by the gateway, so they all answer the same way.
+ */
+export function createHttpHost<C extends BaseContext>(opts: HttpHostOptions<C>): Server {
+  return createServer((req, res) => {
+    void handle(req, res).catch((err) => {
+      log.error({ err }, 'unhandled HTTP error');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.end();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    if (path === '/health') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/ready') {
+      const ok = opts.ready ? await opts.ready().catch(() => false) : true;
+      return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not-ready' });
+    }
+    if (path === '/metrics') {
+      res.writeHead(200, { 'content-type': metricsRegistry.contentType });
+      return res.end(await metricsRegistry.metrics());
+    }
+    const body = await readBody(req);
+    if (body === 'too-large') {
+      return sendJson(res, 413, { errors: [{ message: `Request body exceeds ${MAX_BODY_BYTES} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] });
+    }
+    const route = opts.routes?.[path];
+    if (route) return route(req, res, body);
+    if (path !== '/graphql') {
+      if (opts.fallback && (req.method === 'GET' || req.method === 'HEAD')) return opts.fallback(req, res, body);
+      return sendJson(res, 404, { error: 'not found' });
+    }
+    const headers = new HeaderMap();
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+    let parsed: unknown;
+    const contentType = headers.get('content-type') ?? '';
+    if (req.method === 'POST' && body.length > 0 && contentType.includes('json')) {
+      try {
+        parsed = JSON.parse(body.toString('utf8'));
+      } catch {
+        return sendJson(res, 400, { errors: [{ message: 'Body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+      }
+    }
+    const response = await opts.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body: parsed },
+      context: () => opts.context(req),
+    });
+    const outHeaders: Record<string, string> = {};
+    for (const [k, v] of response.headers) outHeaders[k] = v;
+    res.writeHead(response.status ?? 200, outHeaders);
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+    } else {
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  }
+}
+
+export function listen(server: Server, port: number, host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    });
+  });
+}
+
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections?.();
+  });
+}

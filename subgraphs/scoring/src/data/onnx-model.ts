@@ -1,0 +1,116 @@
+/**
+ * A credit model version on disk (model.onnx + model-card.json) behind an
+ * onnxruntime session. Loaded once per directory and shared; scoring is batch
+ * first because one session.run over N rows costs about what one row does.
+ */
+
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
+import type { ModelCard } from '../domain/features.js';
+
+/**
+ * `<repo>/models`, found by walking up from this file until a directory has
+ * models/package.json. Works from src/data (vitest, tsx) and from any dist/
+ * layout tsc produces, without counting `..`s.
+ */
+export function defaultModelsDir(from: string = dirname(fileURLToPath(import.meta.url))): string {
+  let dir = resolve(from);
+  for (;;) {
+    const candidate = join(dir, 'models');
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no models/ directory found above ${from}`);
+    dir = parent;
+  }
+}
+
+export function modelVersionDir(modelsDir: string, name: string, version: string): string {
+  return join(modelsDir, name, version);
+}
+
+export async function readModelCard(versionDir: string): Promise<ModelCard> {
+  return JSON.parse(await readFile(join(versionDir, 'model-card.json'), 'utf8')) as ModelCard;
+}
+
+export class OnnxCreditModel {
+  readonly featureCount: number;
+  readonly #inputName: string;
+  readonly #outputName: string;
+
+  private constructor(
+    readonly directory: string,
+    readonly card: ModelCard,
+    private readonly session: ort.InferenceSession,
+  ) {
+    this.featureCount = card.features.length;
+    this.#inputName = card.onnx.input.name;
+    this.#outputName = card.onnx.output.name;
+    if (!session.inputNames.includes(this.#inputName) || !session.outputNames.includes(this.#outputName)) {
+      throw new Error(
+        `${directory}: model.onnx has inputs [${session.inputNames}] / outputs [${session.outputNames}], ` +
+          `card expects ${this.#inputName} → ${this.#outputName}`,
+      );
+    }
+  }
+
+  /** Opens a version directory without caching; prefer loadCreditModel. */
+  static async open(versionDir: string): Promise<OnnxCreditModel> {
+    const card = await readModelCard(versionDir);
+    // The graph is a handful of element-wise ops: extra threads only add hand-off cost.
+    const session = await ort.InferenceSession.create(join(versionDir, card.onnx.file), {
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+    });
+    return new OnnxCreditModel(versionDir, card, session);
+  }
+
+  /** Probability of default per vector (vectors from extractFeatures, card order). */
+  async scoreBatch(vectors: readonly Float32Array[]): Promise<number[]> {
+    if (vectors.length === 0) return [];
+    const f = this.featureCount;
+    const batch = new Float32Array(vectors.length * f);
+    vectors.forEach((v, row) => {
+      if (v.length !== f) throw new RangeError(`vector ${row} has ${v.length} features, model expects ${f}`);
+      batch.set(v, row * f);
+    });
+    const input = new ort.Tensor('float32', batch, [vectors.length, f]);
+    const output = await this.session.run({ [this.#inputName]: input });
+    const probabilities = output[this.#outputName];
+    if (!probabilities) throw new Error(`model produced no "${this.#outputName}" output`);
+    return Array.from(probabilities.data as Float32Array);
+  }
+
+  async score(vector: Float32Array): Promise<number> {
+    const [pd] = await this.scoreBatch([vector]);
+    return pd as number;
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+const loaded = new Map<string, Promise<OnnxCreditModel>>();
+
+/**
+ * The model in `versionDir`, loaded on first use and shared afterwards
+ * (concurrent first calls share one load; a failed load is not cached).
+ */
+export function loadCreditModel(versionDir: string): Promise<OnnxCreditModel> {
+  const key = resolve(versionDir);
+  let model = loaded.get(key);
+  if (!model) {
+    model = OnnxCreditModel.open(key);
+    loaded.set(key, model);
+    model.catch(() => loaded.delete(key));
+  }
+  return model;
+}
+
+/** Convenience: `<repo>/models/<name>/<version>` via defaultModelsDir. */
+export function loadDefaultCreditModel(name = 'credit-default', version = '0.1.0'): Promise<OnnxCreditModel> {
+  return loadCreditModel(modelVersionDir(defaultModelsDir(), name, version));
+}

@@ -1,0 +1,99 @@
+import { useEffect, useState } from 'react';
+import { useQuery } from 'urql';
+import { endSession, type Session, updateSessionUser, useSession } from './auth/session';
+import { type DecidedCase, CasePage } from './features/case/CasePage';
+import { DashboardPage } from './features/dashboard/DashboardPage';
+import { LoginPage } from './features/login/LoginPage';
+import { QueuePage } from './features/queue/QueuePage';
+import { GraphQLProvider } from './graphql/provider';
+import { ME } from './graphql/operations';
+import { humanize } from './lib/format';
+import { navigate, useRoute } from './lib/router';
+
+export function App() {
+  const session = useSession();
+  return (
+    <GraphQLProvider token={session?.accessToken ?? null}>
+      {session ? <Workbench session={session} /> : <LoginPage />}
+    </GraphQLProvider>
+  );
+}
+
+function Workbench({ session }: { session: Session }) {
+  const route = useRoute();
+  const [decided, setDecided] = useState<DecidedCase | null>(null);
+
+  // Keep name/role/permissions fresh; an expired token ends the session (see client.ts).
+  const [me] = useQuery({ query: ME });
+  useEffect(() => {
+    if (me.data?.me) updateSessionUser(me.data.me);
+  }, [me.data]);
+
+  function onDecided(result: DecidedCase) {
+    setDecided(result);
+    navigate('#/queue');
+  }
+
+  return (
+    <div className="shell">
+      <AppHeader session={session} active={route.name} />
+      <main className="content">
+        {decided && route.name === 'queue' && <DecisionResult result={decided} onDismiss={() => setDecided(null)} />}
+        {route.name === 'case' ? (
+          <CasePage key={route.applicationId} applicationId={route.applicationId} onDecided={onDecided} />
+        ) : route.name === 'dashboard' ? (
+          <DashboardPage />
+        ) : (
+          <QueuePage />
+        )}
+      </main>
+    </div>
+  );
+}
+
+function AppHeader({ session, active }: { session: Session; active: string }) {
+  const { user } = session;
+  return (
+    <header className="app-header">
+      <span className="brand">Tandem</span>
+      <nav>
+        <a href="#/queue" className={active === 'queue' || active === 'case' ? 'active' : undefined} data-testid="nav-queue">
+          Queue
+        </a>
+        <a href="#/dashboard" className={active === 'dashboard' ? 'active' : undefined} data-testid="nav-dashboard">
+          Dashboard
+        </a>
+      </nav>
+      <span className="spacer" />
+      <span className="who" data-testid="current-user">
+        <strong>{user.name}</strong>
+        <span className="badge badge-neutral">{humanize(user.role)}</span>
+        <span className="muted">{user.tenant.name}</span>
+      </span>
+      <button type="button" className="ghost" onClick={() => endSession()} data-testid="sign-out">
+        Sign out
+      </button>
+    </header>
+  );
+}
+
+function DecisionResult({ result, onDismiss }: { result: DecidedCase; onDismiss: () => void }) {
+  const { decision } = result;
+  return (
+    <div className="notice notice-success" role="status" data-testid="decision-result" data-outcome={decision.outcome}>
+      <span>
+        Decision recorded for <strong>{result.applicantName}</strong>: <strong>{humanize(decision.outcome)}</strong>
+        {decision.isOverride ? (
+          <>
+            {' '}· override, status <strong data-testid="decision-override-status">{humanize(decision.overrideStatus ?? 'pending')}</strong>
+          </>
+        ) : (
+          ' · no override'
+        )}
+      </span>
+      <button type="button" className="ghost small" onClick={onDismiss} aria-label="Dismiss">
+        ✕
+      </button>
+    </div>
+  );
+}

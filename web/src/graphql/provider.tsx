@@ -1,0 +1,46 @@
+import { createContext, type ReactNode, useContext, useEffect, useMemo, useSyncExternalStore } from 'react';
+import { Provider } from 'urql';
+import { endSession } from '../auth/session';
+import { createTandemClient, type LiveStatus, LiveStatusStore, type TandemClient } from './client';
+
+const pendingDispose = new WeakMap<TandemClient, ReturnType<typeof setTimeout>>();
+
+const LiveStatusContext = createContext<LiveStatusStore>(new LiveStatusStore());
+
+export function useLiveStatus(): LiveStatus {
+  const store = useContext(LiveStatusContext);
+  return useSyncExternalStore(store.subscribe, store.get, store.get);
+}
+
+/**
+ * One urql client per access token: signing in or out drops the cache and
+ * the subscription socket of the previous identity.
+ */
+export function GraphQLProvider({ token, children }: { token: string | null; children: ReactNode }) {
+  const tandem = useMemo(
+    () => createTandemClient({ getToken: () => token, onUnauthenticated: endSession }),
+    [token],
+  );
+  useEffect(() => {
+    // Deferred dispose: StrictMode (dev) unmounts and remounts effects once;
+    // only a client that stays unmounted gets its socket closed.
+    const pending = pendingDispose.get(tandem);
+    if (pending) clearTimeout(pending);
+    pendingDispose.delete(tandem);
+    return () => {
+      pendingDispose.set(
+        tandem,
+        setTimeout(() => {
+          pendingDispose.delete(tandem);
+          tandem.dispose();
+        }, 0),
+      );
+    };
+  }, [tandem]);
+
+  return (
+    <Provider value={tandem.client}>
+      <LiveStatusContext.Provider value={tandem.live}>{children}</LiveStatusContext.Provider>
+    </Provider>
+  );
+}
