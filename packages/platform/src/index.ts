@@ -24,3 +24,4 @@ export * from './http/apollo-http.js';
 export * from './http/metrics.js';
 export * from './http/metrics-plugin.js';
 export * from './jobs/scheduler.js';
+export * from './process/run-subgraph.js';

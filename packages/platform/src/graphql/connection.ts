@@ -1,8 +1,9 @@
-import { type ClassType, Field, Int, ObjectType } from 'type-graphql';
+import { type ClassType, Directive, Field, Int, ObjectType } from 'type-graphql';
 import { badInput } from '../errors/errors.js';
 
 /** Relay page info, shared by every connection in the graph. */
 @ObjectType({ description: 'Relay cursor-pagination state' })
+@Directive('@shareable')
 export class PageInfo {
   @Field()
   hasNextPage!: boolean;

@@ -1,0 +1,1 @@
+export { applicationsSubgraph } from './server.js';
