@@ -56,7 +56,19 @@ export interface SubgraphModule<S = unknown> {
   /** Event handlers by event type; consumed in the group named after the subgraph. */
   consumers?: (runtime: SubgraphRuntime, services: S) => ConsumerHandlers;
   jobs?: (runtime: SubgraphRuntime, services: S) => { name: string; everyMs: number; run: () => Promise<void> }[];
+  /** Demo mode only: seed this subgraph's reference data for the demo tenants. Must be idempotent. */
+  seedDemo?: (runtime: SubgraphRuntime, services: S, tenants: readonly DemoTenant[]) => Promise<void>;
 }
+
+/** The demo tenants. Tenant ids are their slugs, so every subgraph can seed without asking identity. */
+export interface DemoTenant {
+  id: string;
+  name: string;
+}
+export const DEMO_TENANTS: readonly DemoTenant[] = [
+  { id: 'demo', name: 'Demo Lender' },
+  { id: 'acme', name: 'Acme Credit' },
+];
 
 export async function buildTandemSchema(module: SubgraphModule): Promise<{ schema: GraphQLSchema; sdl: string }> {
   const typeSchema = await buildSchema({
@@ -95,7 +107,15 @@ export interface RunningSubgraph<S = unknown> {
 
 export async function startSubgraph<S>(
   module: SubgraphModule<S>,
-  deps: { config: TandemConfig; databaseUrl: string; bus: EventBus; scheduler: Scheduler; port?: number },
+  deps: {
+    config: TandemConfig;
+    databaseUrl: string;
+    bus: EventBus;
+    scheduler: Scheduler;
+    port?: number;
+    /** Scheduled jobs run here (default true); the cluster runs them in the worker process instead. */
+    runJobs?: boolean;
+  },
 ): Promise<RunningSubgraph<S>> {
   const log = createLogger(`subgraph:${module.name}`);
   const orm = await openSubgraphDatabase({
@@ -106,6 +126,7 @@ export async function startSubgraph<S>(
   });
   const runtime: SubgraphRuntime = { config: deps.config, orm, bus: deps.bus, scheduler: deps.scheduler };
   const services = (await module.createServices?.(runtime)) as S;
+  if (deps.config.mode === 'demo' && module.seedDemo) await module.seedDemo(runtime, services, DEMO_TENANTS);
   const { schema } = await buildTandemSchema(module as SubgraphModule);
 
   const apollo = new ApolloServer<SubgraphContext>({
@@ -124,7 +145,7 @@ export async function startSubgraph<S>(
     const handlers = module.consumers(runtime, services);
     unsubscribers.push(deps.bus.consume(module.name, idempotentConsumer(orm, module.name, handlers)));
   }
-  for (const job of module.jobs?.(runtime, services) ?? []) {
+  for (const job of deps.runJobs === false ? [] : (module.jobs?.(runtime, services) ?? [])) {
     await deps.scheduler.every(`${module.name}-${job.name}`, job.everyMs, job.run);
   }
 
