@@ -26,6 +26,10 @@ export interface TandemConfig {
   logLevel: string;
   /** Web workbench build served by the gateway at / (embedded default). */
   webDist?: string;
+  /** Whether this process runs scheduled jobs; the cluster's subgraph processes leave them to the worker. */
+  runJobs: boolean;
+  /** Demo mode: keep submitting demo applications (off for benchmarks and browser tests). */
+  demoTrickle: boolean;
 }
 
 export const SUBGRAPHS = ['identity', 'applications', 'scoring', 'queue', 'decisions', 'analytics'] as const;
@@ -80,6 +84,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
     refreshTokenTtlSeconds: 7 * 24 * 3600,
     logLevel: env.LOG_LEVEL ?? 'info',
     webDist: env.TANDEM_WEB_DIST || undefined,
+    runJobs: env.TANDEM_JOBS !== 'off',
+    demoTrickle: env.TANDEM_DEMO_TRICKLE !== 'off',
   };
 }
 

@@ -38,7 +38,7 @@ export async function runSubgraphProcess(module: SubgraphModule): Promise<void> 
   }
   const bus = createEventBus(config.redisUrl);
   const scheduler = createScheduler(config.redisUrl, 'tandem');
-  const running = await startSubgraph(module, { config, databaseUrl: config.databaseUrl, bus, scheduler });
+  const running = await startSubgraph(module, { config, databaseUrl: config.databaseUrl, bus, scheduler, runJobs: config.runJobs });
   onShutdown(module.name, async () => {
     await running.stop();
     await scheduler.stop();

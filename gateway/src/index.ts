@@ -1,0 +1,2 @@
+export { startGateway, type GatewayOptions, type RunningGateway } from './gateway-server.js';
+export { readSupergraph, supergraphPath } from './supergraph-file.js';

@@ -1,0 +1,41 @@
+import { Permission, Topic } from '@tandem/platform';
+
+/**
+ * How each Subscription root field of the supergraph is fed. The owning
+ * subgraph declares the field and publishes the event; the gateway maps the
+ * event to the field's payload: plain fields come from the event itself,
+ * entity fields are fetched through the query planner by id, with the
+ * subscriber's own permissions (so every subgraph's rules still apply).
+ */
+export interface SubscriptionSource {
+  topic: Topic;
+  permission: Permission;
+  typename: string;
+  // biome-ignore lint/suspicious/noExplicitAny: event payloads are typed in the catalogue
+  fields: (payload: any) => Record<string, unknown>;
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  entities?: Record<string, { lookup: string; id: (payload: any) => string }>;
+}
+
+export const SUBSCRIPTIONS: Record<string, SubscriptionSource> = {
+  queueChanged: {
+    topic: Topic.QueueEntryChanged,
+    permission: Permission.QueueView,
+    typename: 'QueueChangedEvent',
+    fields: (p) => ({ kind: p.kind }),
+    entities: { entry: { lookup: 'queueEntry', id: (p) => p.entryId } },
+  },
+  slaWarning: {
+    topic: Topic.SlaWarning,
+    permission: Permission.QueueView,
+    typename: 'SlaWarningEvent',
+    fields: (p) => ({ kind: p.kind }),
+    entities: { entry: { lookup: 'queueEntry', id: (p) => p.entryId } },
+  },
+  driftAlert: {
+    topic: Topic.DriftAlertRaised,
+    permission: Permission.AnalyticsView,
+    typename: 'DriftAlert',
+    fields: (p) => ({ ...p }),
+  },
+};

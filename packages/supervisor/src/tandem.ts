@@ -1,0 +1,76 @@
+import {
+  createEventBus,
+  createLogger,
+  createScheduler,
+  startSubgraph,
+  type EventBus,
+  type RunningSubgraph,
+  type Scheduler,
+  type SubgraphName,
+  type TandemConfig,
+} from '@tandem/platform';
+import { startGateway, type RunningGateway } from '@tandem/gateway';
+import { SUBGRAPH_MODULES } from './subgraph-modules.js';
+
+const log = createLogger('supervisor');
+
+export interface TandemOptions {
+  config: TandemConfig;
+  databaseUrl: string;
+  bus?: EventBus;
+  scheduler?: Scheduler;
+  /** 0 = any free port (tests, bench); default: the config's ports. */
+  gatewayPort?: number;
+  subgraphPortsFromZero?: boolean;
+  webDist?: string;
+}
+
+export interface RunningTandem {
+  gateway: RunningGateway;
+  subgraphs: RunningSubgraph<unknown>[];
+  bus: EventBus;
+  graphqlUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Every subgraph, its consumers and jobs, and the gateway, in this process.
+ * The embedded default (`npm start`), the end-to-end tests and the bench use it.
+ */
+export async function startTandem(opts: TandemOptions): Promise<RunningTandem> {
+  const { config } = opts;
+  const bus = opts.bus ?? createEventBus(config.redisUrl);
+  const scheduler = opts.scheduler ?? createScheduler(config.redisUrl, 'tandem');
+  const subgraphs: RunningSubgraph<unknown>[] = [];
+  try {
+    for (const module of SUBGRAPH_MODULES) {
+      subgraphs.push(
+        await startSubgraph(module, {
+          config,
+          databaseUrl: opts.databaseUrl,
+          bus,
+          scheduler,
+          port: opts.subgraphPortsFromZero ? 0 : undefined,
+        }),
+      );
+    }
+  } catch (err) {
+    for (const s of subgraphs.reverse()) await s.stop().catch(() => undefined);
+    throw err;
+  }
+  const subgraphUrls = Object.fromEntries(subgraphs.map((s) => [s.name, s.url])) as Record<SubgraphName, string>;
+  const gateway = await startGateway({ config, bus, port: opts.gatewayPort, subgraphUrls, webDist: opts.webDist });
+  log.info({ url: gateway.url }, 'tandem is up');
+  return {
+    gateway,
+    subgraphs,
+    bus,
+    graphqlUrl: gateway.url,
+    async stop() {
+      await gateway.stop();
+      await scheduler.stop();
+      for (const s of [...subgraphs].reverse()) await s.stop();
+      if (!opts.bus) await bus.close();
+    },
+  };
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# What the root npm scripts call: puts Node 22 on PATH, builds what is stale
+# (turbo caches the rest), then runs the requested thing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/ensure-node.sh
+[ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
+build() { npx turbo run build --output-logs=errors-only --log-prefix=none; }
+case "${1:-}" in
+  start) build; exec node --enable-source-maps packages/supervisor/dist/embedded-main.js ;;
+  start:cluster) build; exec node --enable-source-maps packages/supervisor/dist/cluster-main.js ;;
+  compose) npx turbo run build --filter=@tandem/supervisor... --output-logs=errors-only; exec node packages/supervisor/dist/compose-main.js ;;
+  bench) build; exec node --enable-source-maps bench/dist/main.js "${@:2}" ;;
+  test) build; exec bash scripts/test-all.sh ;;
+  *) echo "usage: scripts/run.sh start|start:cluster|compose|bench|test" >&2; exit 2 ;;
+esac
