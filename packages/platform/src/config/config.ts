@@ -15,6 +15,8 @@ export interface TandemConfig {
   dataDir: string;
   gatewayPort: number;
   subgraphPorts: Record<SubgraphName, number>;
+  /** <NAME>_URL: where the gateway finds a subgraph when it is not on subgraphHost (compose, k8s). */
+  subgraphUrlOverrides: Partial<Record<SubgraphName, string>>;
   /** Host the subgraphs listen on and the gateway reaches them at. */
   subgraphHost: string;
   /** Signs access tokens (HS256). */
@@ -77,6 +79,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
     dataDir: resolve(env.TANDEM_DATA_DIR ?? '.data'),
     gatewayPort: port('PORT', 4000),
     subgraphPorts,
+    subgraphUrlOverrides: Object.fromEntries(
+      SUBGRAPHS.filter((s) => env[`${s.toUpperCase()}_URL`]).map((s) => [s, env[`${s.toUpperCase()}_URL`] as string]),
+    ),
     subgraphHost: env.SUBGRAPH_HOST ?? '127.0.0.1',
     jwtSecret,
     internalSecret,
@@ -90,6 +95,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
 }
 
 export function subgraphUrl(config: TandemConfig, name: SubgraphName): string {
-  const override = process.env[`${name.toUpperCase()}_URL`];
-  return override ?? `http://${config.subgraphHost}:${config.subgraphPorts[name]}/graphql`;
+  return config.subgraphUrlOverrides[name] ?? `http://${config.subgraphHost}:${config.subgraphPorts[name]}/graphql`;
 }

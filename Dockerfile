@@ -1,0 +1,14 @@
+# One image for every Tandem service; docker-compose.yml picks the command.
+FROM node:22-bookworm-slim AS build
+WORKDIR /app
+COPY . .
+# strict-allow-scripts (.npmrc) applies: onnxruntime-node's CUDA download stays off.
+RUN npm ci --no-audit --no-fund && npx turbo run build && npm prune --omit=dev
+
+FROM node:22-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production TANDEM_MODE=production
+COPY --from=build /app /app
+USER node
+EXPOSE 4000 4001 4002 4003 4004 4005 4006
+CMD ["node", "gateway/dist/main.js"]
