@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { type ClassType, Directive, Field, Int, ObjectType } from 'type-graphql';
 import { badInput } from '../errors/errors.js';
 

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { GraphQLError } from 'graphql';
+import { badInput, conflict, formatError } from './errors.js';
+
+describe('formatError', () => {
+  it('keeps our coded errors and their details', () => {
+    const e = badInput('loan.amount must be positive', { field: 'loan.amount' });
+    const out = formatError({ message: e.message, extensions: { ...e.extensions, stacktrace: ['at x'] } }, e);
+    expect(out).toMatchObject({ message: 'loan.amount must be positive', extensions: { code: 'BAD_USER_INPUT', details: { field: 'loan.amount' } } });
+    expect(out.extensions).not.toHaveProperty('stacktrace');
+    expect(formatError({ message: 'x', extensions: { code: 'CONFLICT' } }, conflict('x')).extensions?.code).toBe('CONFLICT');
+  });
+  it('hides unexpected errors behind a generic message, with no stack or internals', () => {
+    const err = new Error('connect ECONNREFUSED 10.0.0.5:5432 password=hunter2');
+    const out = formatError({ message: err.message, extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at db.ts:1'] } }, err);
+    expect(out.message).not.toContain('ECONNREFUSED');
+    expect(JSON.stringify(out)).not.toMatch(/hunter2|stacktrace|db\.ts/);
+    expect(out.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+  });
+  it('passes GraphQL validation errors through', () => {
+    const v = new GraphQLError('Cannot query field "nope"', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    expect(formatError({ message: v.message, extensions: v.extensions }, v).message).toContain('nope');
+  });
+});
