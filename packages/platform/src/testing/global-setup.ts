@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { startTestInfra } from './test-infra.js';
+import './provided-context.js';
 
 /**
  * vitest globalSetup: one PostgreSQL (and Redis) per test run, shared by the
@@ -10,11 +11,4 @@ export default async function setup(project: TestProject) {
   project.provide('databaseUrl', infra.databaseUrl);
   project.provide('redisUrl', infra.redisUrl ?? '');
   return async () => infra.stop();
-}
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    databaseUrl: string;
-    redisUrl: string;
-  }
 }

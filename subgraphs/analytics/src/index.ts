@@ -1,0 +1,1 @@
+export { analyticsSubgraph } from './server.js';

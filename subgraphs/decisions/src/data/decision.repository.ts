@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import { LockMode, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import type { QueueEntryStatus } from '@tandem/platform';
+import type { DecisionPlan, ReviewCase, ScoreSnapshot } from '../domain/decision-rules.js';
+import { isNewerCaseChange, isNewerScore } from '../domain/projections.js';
+import { DecisionRecord } from './decision.entity.js';
+import { ReviewCaseRecord } from './review-case.entity.js';
+import { ScoreSnapshotRecord } from './score-snapshot.entity.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Decision ids are uuids; anything else cannot exist, and must not reach PostgreSQL as a uuid. */
+const isDecisionId = (id: string) => UUID.test(id);
+
+/** What a decision is judged against, read under the application's lock. */
+export interface DecisionFacts {
+  score: ScoreSnapshot | null;
+  reviewCase: ReviewCase | null;
+  alreadyDecided: boolean;
+}
+
+export interface CaseChange {
+  entryId: string;
+  status: QueueEntryStatus;
+  assigneeId: string | null;
+  startedAt: Date | null;
+  slaDeadline: Date;
+}
+
+/**
+ * All access to decisions and this subgraph's projections goes through here,
+ * and every method takes the tenant: no query can forget it.
+ */
+export class DecisionRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  findById(tenantId: string, id: string): Promise<DecisionRecord | null> {
+    if (!isDecisionId(id)) return Promise.resolve(null);
+    return this.em.findOne(DecisionRecord, { id, tenantId });
+  }
+
+  /** Batches `id` look-ups of one request into one query. */
+  loader(tenantId: string): DataLoader<string, DecisionRecord | null> {
+    return new DataLoader(async (ids) => {
+      const valid = ids.filter(isDecisionId);
+      const rows = valid.length ? await this.em.find(DecisionRecord, { tenantId, id: { $in: valid } }) : [];
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id) ?? null);
+    });
+  }
+
+  /** Batches the decisions of many applications (Application.decisions on a list) into one query, oldest first. */
+  byApplicationLoader(tenantId: string): DataLoader<string, DecisionRecord[]> {
+    return new DataLoader(async (applicationIds) => {
+      const rows = await this.em.find(
+        DecisionRecord,
+        { tenantId, applicationId: { $in: [...applicationIds] } },
+        { orderBy: { decidedAt: 'asc', createdAt: 'asc' } },
+      );
+      const byApplication = new Map<string, DecisionRecord[]>();
+      for (const r of rows) byApplication.set(r.applicationId, [...(byApplication.get(r.applicationId) ?? []), r]);
+      return applicationIds.map((id) => byApplication.get(id) ?? []);
+    });
+  }
+
+  /**
+   * Stores a decision and the events it causes in one transaction. The
+   * application's score row is locked first, so concurrent decisions on one
+   * application run one after the other and each sees the ones before it;
+   * `judge` throws to refuse (and nothing is written). Should the lock ever
+   * be bypassed, the partial unique index refuses a second final decision.
+   */
+  async decideWithEvents(
+    tenantId: string,
+    applicationId: string,
+    judge: (facts: DecisionFacts) => DecisionPlan,
+    stageEvents: (em: EntityManager, record: DecisionRecord) => void,
+  ): Promise<{ created: DecisionRecord } | { alreadyDecided: true }> {
+    try {
+      const created = await this.em.transactional(async (tx) => {
+        const repo = new DecisionRepository(tx);
+        const score = await repo.lockScore(tenantId, applicationId);
+        const reviewCase = await tx.findOne(ReviewCaseRecord, { tenantId, applicationId });
+        const alreadyDecided = await repo.hasFinalDecision(tenantId, applicationId);
+        const plan = judge({ score: score && toScoreSnapshot(score), reviewCase: reviewCase && toReviewCase(reviewCase), alreadyDecided });
+        const record = repo.createDecision(tenantId, applicationId, plan, score);
+        stageEvents(tx, record);
+        return record;
+      });
+      return { created };
+    } catch (err) {
+      if (!(err instanceof UniqueConstraintViolationException)) throw err;
+      this.em.clear();
+      return { alreadyDecided: true };
+    }
+  }
+
+  lockScore(tenantId: string, applicationId: string): Promise<ScoreSnapshotRecord | null> {
+    return this.em.findOne(ScoreSnapshotRecord, { tenantId, applicationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  }
+
+  async hasFinalDecision(tenantId: string, applicationId: string): Promise<boolean> {
+    return (await this.em.count(DecisionRecord, { tenantId, applicationId, final: true })) > 0;
+  }
+
+  /** Adds a decision to the unit of work; it is written when the caller's transaction flushes. */
+  createDecision(tenantId: string, applicationId: string, plan: DecisionPlan, score: ScoreSnapshotRecord | null): DecisionRecord {
+    const snapshot = score && toScoreSnapshot(score);
+    return this.em.create(DecisionRecord, {
+      id: randomUUID(),
+      tenantId,
+      applicationId,
+      outcome: plan.outcome,
+      reasoning: plan.reasoning,
+      conditions: plan.conditions,
+      approvedAmount: plan.approvedTerms ? plan.approvedTerms.amount.toFixed(2) : null,
+      approvedTermMonths: plan.approvedTerms?.termMonths ?? null,
+      isOverride: plan.isOverride,
+      overrideDirection: plan.overrideDirection,
+      overrideStatus: plan.overrideStatus,
+      overrideJustification: plan.overrideJustification,
+      automated: plan.automated,
+      decidedBy: plan.decidedBy,
+      decidedAt: plan.decidedAt,
+      reviewSeconds: plan.reviewSeconds,
+      withinSla: plan.withinSla,
+      modelVersion: snapshot?.modelVersion ?? null,
+      scoreSnapshot: snapshot ? { ...snapshot, scoredAt: snapshot.scoredAt.toISOString() } : null,
+      reasonCodes: plan.reasonCodes,
+      final: plan.final,
+      createdAt: new Date(),
+    });
+  }
+
+  /**
+   * Keeps the newest score of an application (call inside a transaction).
+   * Returns the snapshot held afterwards, locked, or null when the incoming
+   * score was older than the one already held.
+   */
+  async applyScore(tenantId: string, applicationId: string, score: ScoreSnapshot): Promise<ScoreSnapshotRecord | null> {
+    const current = await this.lockScore(tenantId, applicationId);
+    if (current && !isNewerScore(current, score.scoredAt)) return null;
+    const data = { ...score, loanAmount: score.loanAmount.toFixed(2) };
+    if (current) return Object.assign(current, data);
+    return this.em.create(ScoreSnapshotRecord, { tenantId, applicationId, ...data });
+  }
+
+  /** Keeps the newest queue change of an application's case (call inside a transaction); true when applied. */
+  async applyCaseChange(tenantId: string, applicationId: string, change: CaseChange, changeAt: Date): Promise<boolean> {
+    const current = await this.em.findOne(ReviewCaseRecord, { tenantId, applicationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (current && !isNewerCaseChange(current, changeAt)) return false;
+    if (current) Object.assign(current, change, { lastChangeAt: changeAt });
+    else this.em.create(ReviewCaseRecord, { tenantId, applicationId, ...change, lastChangeAt: changeAt });
+    return true;
+  }
+}
+
+export function toScoreSnapshot(r: ScoreSnapshotRecord): ScoreSnapshot {
+  return {
+    scoreId: r.scoreId,
+    modelVersion: r.modelVersion,
+    probabilityOfDefault: r.probabilityOfDefault,
+    score: r.score,
+    riskBand: r.riskBand,
+    route: r.route,
+    routeReason: r.routeReason,
+    modelRecommendation: r.modelRecommendation,
+    reasonCodes: r.reasonCodes,
+    // numeric columns come back from PostgreSQL as strings
+    loanAmount: Number(r.loanAmount),
+    termMonths: r.termMonths,
+    scoredAt: r.scoredAt,
+  };
+}
+
+function toReviewCase(r: ReviewCaseRecord): ReviewCase {
+  return { entryId: r.entryId, status: r.status, assigneeId: r.assigneeId ?? null, startedAt: r.startedAt ?? null, slaDeadline: r.slaDeadline };
+}

@@ -1,0 +1,1 @@
+export { decisionsSubgraph } from './server.js';
