@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
+import { assessRefreshToken, type RefreshVerdict } from '../domain/refresh-token.js';
+import { RefreshTokenRecord } from './refresh-token.entity.js';
+import { UserRecord } from './user.entity.js';
+
+export interface StoredRefreshToken {
+  tokenHash: string;
+  expiresAt: Date;
+}
+
+export type RotationResult =
+  | { verdict: 'valid'; user: UserRecord; familyId: string }
+  | { verdict: Exclude<RefreshVerdict, 'valid'> | 'unknown' | 'user_inactive' };
+
+/**
+ * Refresh tokens are found by the hash of the presented token, which is the
+ * credential: they are not read on behalf of a tenant, and nothing here lists
+ * them.
+ */
+export class RefreshTokenRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  /** Starts a new family (a login) with its first token. */
+  async startFamily(userId: string, first: StoredRefreshToken): Promise<string> {
+    const familyId = randomUUID();
+    await this.em.insert(RefreshTokenRecord, { id: randomUUID(), familyId, userId, tokenHash: first.tokenHash, expiresAt: first.expiresAt, createdAt: new Date() });
+    return familyId;
+  }
+
+  /**
+   * Presents a token: when valid, marks it rotated and stores `next` in the
+   * same family; when it was already rotated (reuse), revokes the whole
+   * family. Both commit before the verdict is returned, so a refused request
+   * still leaves the family revoked. The row lock makes two concurrent
+   * presentations of one token serialise: the second one is reuse.
+   */
+  rotate(tokenHash: string, now: Date, next: StoredRefreshToken): Promise<RotationResult> {
+    return this.em.transactional(async (tx): Promise<RotationResult> => {
+      const token = await tx.findOne(RefreshTokenRecord, { tokenHash }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!token) return { verdict: 'unknown' };
+      const verdict = assessRefreshToken(token, now);
+      if (verdict === 'reused') {
+        await revokeFamily(tx, token.familyId, now);
+        return { verdict };
+      }
+      if (verdict !== 'valid') return { verdict };
+      const user = await tx.findOne(UserRecord, { id: token.userId });
+      if (!user?.active) {
+        await revokeFamily(tx, token.familyId, now);
+        return { verdict: 'user_inactive' };
+      }
+      token.rotatedAt = now;
+      tx.create(RefreshTokenRecord, {
+        id: randomUUID(),
+        familyId: token.familyId,
+        userId: token.userId,
+        tokenHash: next.tokenHash,
+        expiresAt: next.expiresAt,
+        createdAt: now,
+      });
+      return { verdict: 'valid', user, familyId: token.familyId };
+    });
+  }
+
+  /** Logout: revokes the family of the presented token. False when the token is not known. */
+  async revokeFamilyOf(tokenHash: string, now: Date): Promise<boolean> {
+    const token = await this.em.findOne(RefreshTokenRecord, { tokenHash });
+    if (!token) return false;
+    await revokeFamily(this.em, token.familyId, now);
+    return true;
+  }
+
+  /** Drops tokens that expired before `before`: they can no longer be used, nor meaningfully reused. */
+  purgeExpired(before: Date): Promise<number> {
+    return this.em.nativeDelete(RefreshTokenRecord, { expiresAt: { $lt: before } });
+  }
+}
+
+function revokeFamily(em: EntityManager, familyId: string, now: Date): Promise<number> {
+  return em.nativeUpdate(RefreshTokenRecord, { familyId, revokedAt: null }, { revokedAt: now });
+}

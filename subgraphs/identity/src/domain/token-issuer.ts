@@ -1,0 +1,49 @@
+import { issueAccessToken, type Permission } from '@tandem/platform';
+import { hashRefreshToken, newRefreshTokenValue, refreshTokenExpiry } from './refresh-token.js';
+
+export interface TokenSettings {
+  jwtSecret: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+}
+
+export interface AccessGrant {
+  accessToken: string;
+  expiresIn: number;
+}
+
+/** A new refresh token: the value goes to the caller once, only the hash is stored. */
+export interface RefreshGrant {
+  token: string;
+  tokenHash: string;
+  expiresAt: Date;
+}
+
+/** Mints the platform's access tokens (HS256, short-lived) and opaque refresh tokens. */
+export class TokenIssuer {
+  constructor(private readonly settings: TokenSettings) {}
+
+  async forUser(user: { id: string; tenantId: string; role: string; permissions: Permission[] }): Promise<AccessGrant> {
+    return this.issue({ sub: user.id, tenantId: user.tenantId, kind: 'user', role: user.role, permissions: user.permissions });
+  }
+
+  /** API clients are identified by their public client id, which is what partners and audit logs know them by. */
+  async forClient(client: { clientId: string; tenantId: string; role: string; permissions: Permission[] }): Promise<AccessGrant> {
+    return this.issue({ sub: client.clientId, tenantId: client.tenantId, kind: 'client', role: client.role, permissions: client.permissions });
+  }
+
+  newRefreshToken(now: Date): RefreshGrant {
+    const token = newRefreshTokenValue();
+    return { token, tokenHash: hashRefreshToken(token), expiresAt: refreshTokenExpiry(now, this.settings.refreshTokenTtlSeconds) };
+  }
+
+  private async issue(claims: Parameters<typeof issueAccessToken>[0]): Promise<AccessGrant> {
+    const ttl = this.settings.accessTokenTtlSeconds;
+    return { accessToken: await issueAccessToken(claims, this.settings.jwtSecret, ttl), expiresIn: ttl };
+  }
+}
+
+/** What the identity module puts on every request context (built once per process from the config). */
+export interface IdentityServices {
+  tokens: TokenIssuer;
+}
