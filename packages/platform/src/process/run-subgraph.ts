@@ -30,7 +30,7 @@ export function onShutdown(name: string, stop: () => Promise<void>): void {
  * DATABASE_URL and REDIS_URL are required, since separate processes can only
  * share events through Redis.
  */
-export async function runSubgraphProcess(module: SubgraphModule): Promise<void> {
+export async function runSubgraphProcess<S>(module: SubgraphModule<S>): Promise<void> {
   process.env.TANDEM_SERVICE ??= module.name;
   const config = loadConfig();
   if (!config.databaseUrl || !config.redisUrl) {
