@@ -3,7 +3,6 @@
 # vitest 5 refuse; rather than ask for a system install, we fetch the `node`
 # package from the npm registry into .toolchain/ once and reuse it.
 # Usage: source scripts/ensure-node.sh   (or run it to just install)
-set -e
 _tandem_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 _tandem_need_major=22
 _tandem_need_minor=17
@@ -19,9 +18,9 @@ if ! _tandem_ok; then
     echo "tandem: installing Node 22 into .toolchain/ (system node is $(node --version 2>/dev/null || echo missing))" >&2
     mkdir -p "$_tandem_root/.toolchain"
     (cd "$_tandem_root/.toolchain" && [ -f package.json ] || echo '{"private":true}' > package.json)
-    (cd "$_tandem_root/.toolchain" && npm install --no-save --no-audit --no-fund --loglevel=error node@22 >&2)
+    (cd "$_tandem_root/.toolchain" && npm install --no-save --no-audit --no-fund --loglevel=error node@22 >&2) || { echo "tandem: npm install node@22 failed" >&2; return 1 2>/dev/null || exit 1; }
   fi
   export PATH="$_tandem_bin:$PATH"
-  _tandem_ok || { echo "tandem: could not provide Node >= 22.17" >&2; exit 1; }
+  _tandem_ok || { echo "tandem: could not provide Node >= 22.17" >&2; return 1 2>/dev/null || exit 1; }
 fi
 unset -f _tandem_ok

@@ -16,7 +16,7 @@ export interface Unsubscribe {
  */
 export interface EventBus {
   readonly kind: 'in-process' | 'redis';
-  publish(event: EventEnvelope): Promise<void>;
+  publish(event: EventEnvelope<object>): Promise<void>;
   consume(group: string, handler: EventHandler): Unsubscribe;
   listen(listener: EventListener): Unsubscribe;
   close(): Promise<void>;

@@ -15,14 +15,14 @@ export class InProcessBus implements EventBus {
   private readonly groups = new Map<string, EventHandler[]>();
   private readonly listeners = new Set<EventListener>();
 
-  async publish(event: EventEnvelope): Promise<void> {
+  async publish(event: EventEnvelope<object>): Promise<void> {
     const failures: unknown[] = [];
     for (const [group, handlers] of this.groups) {
       // Several members of one group compete; in one process, the first one serves.
       const handler = handlers[0];
       if (!handler) continue;
       try {
-        await handler(event);
+        await handler(event as EventEnvelope);
       } catch (err) {
         log.warn({ err, group, eventId: event.id, type: event.type }, 'consumer failed; event will be redelivered');
         failures.push(err);
@@ -30,7 +30,7 @@ export class InProcessBus implements EventBus {
     }
     for (const listener of this.listeners) {
       try {
-        listener(event);
+        listener(event as EventEnvelope);
       } catch (err) {
         log.error({ err, eventId: event.id }, 'listener threw');
       }

@@ -27,7 +27,7 @@ export class RedisStreamBus implements EventBus {
     this.publisher = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
   }
 
-  async publish(event: EventEnvelope): Promise<void> {
+  async publish(event: EventEnvelope<object>): Promise<void> {
     await this.publisher.xadd(this.stream, 'MAXLEN', '~', String(MAX_LEN), '*', 'e', JSON.stringify(event));
   }
 

@@ -13,7 +13,7 @@ import { permissionAuthChecker } from '../auth/auth-checker.js';
 import { INTERNAL_CONTEXT_HEADER, REQUEST_ID_HEADER, verifyInternalContext } from '../auth/request-context.js';
 import type { SubgraphName, TandemConfig } from '../config/config.js';
 import { openSubgraphDatabase } from '../db/orm.js';
-import { formatError } from '../errors/errors.js';
+import { badInput, formatError } from '../errors/errors.js';
 import type { EventBus } from '../events/event-bus.js';
 import { OutboxRelay, idempotentConsumer, type ConsumerHandlers } from '../events/outbox.js';
 import { closeServer, createHttpHost, listen } from '../http/apollo-http.js';
@@ -70,7 +70,16 @@ export const DEMO_TENANTS: readonly DemoTenant[] = [
   { id: 'acme', name: 'Acme Credit' },
 ];
 
-export async function buildTandemSchema(module: SubgraphModule): Promise<{ schema: GraphQLSchema; sdl: string }> {
+const SUBSCRIPTIONS_SERVED_BY_GATEWAY = {
+  publish(): void {
+    throw new Error('subgraphs do not publish subscription events: stage an outbox event instead');
+  },
+  subscribe(): never {
+    throw badInput('Subscriptions are served by the gateway over graphql-ws at /graphql');
+  },
+};
+
+export async function buildTandemSchema<S>(module: SubgraphModule<S>): Promise<{ schema: GraphQLSchema; sdl: string }> {
   const typeSchema = await buildSchema({
     resolvers: module.resolvers,
     orphanedTypes: module.orphanedTypes,
@@ -79,9 +88,11 @@ export async function buildTandemSchema(module: SubgraphModule): Promise<{ schem
     skipCheck: true,
     validate: false,
     emitSchemaFile: false,
-    scalarsMap: [
-      { type: Date, scalar: DateTimeScalar },
-    ],
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    // Subscription fields are declared here so they compose into the
+    // supergraph, but the gateway executes them from the bus: a subgraph
+    // never runs one.
+    pubSub: SUBSCRIPTIONS_SERVED_BY_GATEWAY,
   });
   const sdl = `${FEDERATION_LINK}\n\n${printSubgraphSchema(typeSchema)}`;
   const resolvers = createResolversMap(typeSchema) as Record<string, Record<string, unknown>>;
@@ -127,7 +138,7 @@ export async function startSubgraph<S>(
   const runtime: SubgraphRuntime = { config: deps.config, orm, bus: deps.bus, scheduler: deps.scheduler };
   const services = (await module.createServices?.(runtime)) as S;
   if (deps.config.mode === 'demo' && module.seedDemo) await module.seedDemo(runtime, services, DEMO_TENANTS);
-  const { schema } = await buildTandemSchema(module as SubgraphModule);
+  const { schema } = await buildTandemSchema(module);
 
   const apollo = new ApolloServer<SubgraphContext>({
     schema,

@@ -1,0 +1,76 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { policyInForce, type RoutingPolicyChange, type RoutingPolicyVersion } from '../domain/routing-policy.js';
+import { RoutingPolicyRecord } from './routing-policy.entity.js';
+
+export function toRoutingPolicyVersion(r: RoutingPolicyRecord): RoutingPolicyVersion {
+  return {
+    version: r.version,
+    autoApproveBelow: r.autoApproveBelow,
+    autoDeclineAbove: r.autoDeclineAbove,
+    // numeric comes back from PostgreSQL as a string
+    maxAutoAmount: Number(r.maxAutoAmount),
+    ...(r.maxAutoTermMonths != null ? { maxAutoTermMonths: r.maxAutoTermMonths } : {}),
+    reviewPurposes: r.reviewPurposes,
+    effectiveFrom: r.effectiveFrom,
+  };
+}
+
+/** Versions of each tenant's routing policy; every method takes the tenant. */
+export class RoutingPolicyRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  /** Every version of the tenant's policy, oldest first (a handful: they are set by hand). */
+  versions(tenantId: string): Promise<RoutingPolicyRecord[]> {
+    return this.em.find(RoutingPolicyRecord, { tenantId }, { orderBy: { version: 'asc' } });
+  }
+
+  /** The version in force at `at`, or null when the tenant had none yet. */
+  async inForce(tenantId: string, at: Date): Promise<RoutingPolicyRecord | null> {
+    return policyInForce(await this.versions(tenantId), at);
+  }
+
+  /** Adds version max+1. Writers of one tenant are serialised, so versions have no gaps or duplicates. */
+  addNextVersion(tenantId: string, change: RoutingPolicyChange & { effectiveFrom: Date }, createdBy: string): Promise<RoutingPolicyRecord> {
+    return this.em.transactional(async (tx) => {
+      await lockTenant(tx, tenantId);
+      return insertNext(tx, tenantId, change, createdBy);
+    });
+  }
+
+  /** Adds version 1 unless the tenant already has a policy (idempotent, safe for concurrent seeders). */
+  addFirstVersionIfNone(tenantId: string, change: RoutingPolicyChange & { effectiveFrom: Date }, createdBy: string): Promise<RoutingPolicyRecord | null> {
+    return this.em.transactional(async (tx) => {
+      await lockTenant(tx, tenantId);
+      if ((await tx.count(RoutingPolicyRecord, { tenantId })) > 0) return null;
+      return insertNext(tx, tenantId, change, createdBy);
+    });
+  }
+}
+
+/** Transaction-scoped advisory lock on the tenant's policy history. */
+async function lockTenant(tx: EntityManager, tenantId: string): Promise<void> {
+  await tx.execute('SELECT pg_advisory_xact_lock(hashtext(?))', [`routing_policies:${tenantId}`]);
+}
+
+async function insertNext(
+  tx: EntityManager,
+  tenantId: string,
+  change: RoutingPolicyChange & { effectiveFrom: Date },
+  createdBy: string,
+): Promise<RoutingPolicyRecord> {
+  const latest = await tx.findOne(RoutingPolicyRecord, { tenantId }, { orderBy: { version: 'desc' } });
+  const record = tx.create(RoutingPolicyRecord, {
+    tenantId,
+    version: (latest?.version ?? 0) + 1,
+    autoApproveBelow: change.autoApproveBelow,
+    autoDeclineAbove: change.autoDeclineAbove,
+    maxAutoAmount: change.maxAutoAmount.toFixed(2),
+    maxAutoTermMonths: change.maxAutoTermMonths ?? null,
+    reviewPurposes: [...new Set(change.reviewPurposes ?? [])],
+    effectiveFrom: change.effectiveFrom,
+    createdBy,
+    createdAt: new Date(),
+  });
+  tx.persist(record);
+  return record;
+}

@@ -1,0 +1,68 @@
+import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import type { ScoringInput as SubmittedScoringInput } from '@tandem/platform';
+import type { Factor } from '../domain/explanation.js';
+import type { ModelRecommendation, Route } from '../domain/routing.js';
+
+/**
+ * One application's score, with everything needed to replay it: what the
+ * model was given (inputs), what it computed from them (feature vector), the
+ * model version and the routing-policy version that routed it.
+ */
+@Entity({ tableName: 'scores' })
+@Unique({ properties: ['tenantId', 'applicationId'] })
+@Index({ properties: ['tenantId', 'scoredAt'] })
+export class ScoreRecord {
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @Property({ type: 'text' })
+  tenantId!: string;
+
+  @Property({ type: 'uuid' })
+  applicationId!: string;
+
+  @Property({ type: 'text' })
+  modelName!: string;
+
+  @Property({ type: 'text' })
+  modelVersion!: string;
+
+  /** The ScoringInput of the application.submitted event, as received. */
+  @Property({ type: 'jsonb' })
+  inputs!: SubmittedScoringInput;
+
+  /** The model's input row (card feature order, after imputation, clipping and transforms). */
+  @Property({ type: 'jsonb' })
+  featureVector!: number[];
+
+  @Property({ type: 'double' })
+  probabilityOfDefault!: number;
+
+  @Property({ type: 'integer' })
+  score!: number;
+
+  @Property({ type: 'text' })
+  riskBand!: string;
+
+  @Property({ type: 'text' })
+  route!: Route;
+
+  @Property({ type: 'text' })
+  routeReason!: string;
+
+  @Property({ type: 'text' })
+  modelRecommendation!: ModelRecommendation;
+
+  @Property({ type: 'jsonb' })
+  topFactors!: Factor[];
+
+  @Property({ type: 'jsonb' })
+  reasonCodes!: { code: string; description: string }[];
+
+  /** The tenant's routing-policy version; 0 = the model card's suggested policy. */
+  @Property({ type: 'integer' })
+  policyVersion!: number;
+
+  @Property({ type: 'timestamptz' })
+  scoredAt!: Date;
+}

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import { ScoreRecord } from './score.entity.js';
+
+// Application ids arrive from other subgraphs' references; anything that is not
+// a UUID cannot be an application and must not reach a uuid column as a query error.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** All access to scores goes through here, and every method takes the tenant. */
+export class ScoreRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  findByApplicationId(tenantId: string, applicationId: string): Promise<ScoreRecord | null> {
+    if (!UUID.test(applicationId)) return Promise.resolve(null);
+    return this.em.findOne(ScoreRecord, { tenantId, applicationId });
+  }
+
+  /** Batches the score look-ups of one request (Application.scoring) into one query. */
+  loaderByApplication(tenantId: string): DataLoader<string, ScoreRecord | null> {
+    return new DataLoader(async (applicationIds) => {
+      const ids = applicationIds.filter((id) => UUID.test(id));
+      const rows = ids.length ? await this.em.find(ScoreRecord, { tenantId, applicationId: { $in: ids } }) : [];
+      const byApplication = new Map(rows.map((r) => [r.applicationId, r]));
+      return applicationIds.map((id) => byApplication.get(id) ?? null);
+    });
+  }
+
+  /**
+   * Serialises the scorings of one application until the transaction ends: a
+   * second scorer waits, then finds the first one's committed score.
+   */
+  async lockApplication(tenantId: string, applicationId: string): Promise<void> {
+    await this.em.execute('SELECT pg_advisory_xact_lock(hashtext(?))', [`scores:${tenantId}:${applicationId}`]);
+  }
+
+  /**
+   * Stages a new score in the entity manager's transaction. The unique
+   * (tenant, application) constraint is the last guard against a second score.
+   */
+  add(data: Omit<ScoreRecord, 'id'>): ScoreRecord {
+    const record = this.em.create(ScoreRecord, { ...data, id: randomUUID() });
+    this.em.persist(record);
+    return record;
+  }
+}

@@ -1,0 +1,2 @@
+export type { ScoringServices } from './server.js';
+export { scoringSubgraph } from './server.js';

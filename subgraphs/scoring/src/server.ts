@@ -1,0 +1,51 @@
+import type { SubgraphContext, SubgraphModule } from '@tandem/platform';
+import { tenantOf } from '@tandem/platform';
+import { scoringMigrations } from './data/migrations/0001-scoring.js';
+import { loadDefaultCreditModel, type OnnxCreditModel } from './data/onnx-model.js';
+import { RoutingPolicyRecord } from './data/routing-policy.entity.js';
+import { RoutingPolicyRepository } from './data/routing-policy.repository.js';
+import { ScoreRecord } from './data/score.entity.js';
+import { policyFromCard } from './domain/routing.js';
+import { DEFAULT_MAX_AUTO_AMOUNT } from './domain/routing-policy.js';
+import { scoringConsumers } from './events/scoring-events.js';
+import { DriftAlertResolver } from './schema/drift-alert.resolver.js';
+import { RoutingPolicyResolver } from './schema/routing-policy.resolver.js';
+import { ApplicationScoringResolver } from './schema/scoring.resolver.js';
+import { Application } from './schema/scoring.types.js';
+
+/** Built once per process: the ONNX session is shared by every request and consumer. */
+export interface ScoringServices {
+  model: OnnxCreditModel;
+}
+
+/** Demo tenants' automation limit: demo sends every loan above 20,000 to a human. */
+const DEMO_MAX_AUTO_AMOUNT: Record<string, number> = { demo: 20_000, acme: 50_000 };
+
+/**
+ * The scoring subgraph: scores submitted applications with the credit model,
+ * routes them by the tenant's versioned routing policy, adds Application.scoring.
+ */
+export const scoringSubgraph: SubgraphModule<ScoringServices> = {
+  name: 'scoring',
+  resolvers: [ApplicationScoringResolver, RoutingPolicyResolver, DriftAlertResolver],
+  // No query returns the Application stub: it enters the schema as an entity that _entities resolves.
+  orphanedTypes: [Application],
+  entities: [ScoreRecord, RoutingPolicyRecord],
+  migrations: scoringMigrations,
+  referenceResolvers: {
+    // Scoring holds no application data: the reference is the id, and `scoring` resolves from it per tenant.
+    Application: (ref: { id: string }, ctx: SubgraphContext) => {
+      tenantOf(ctx);
+      return { id: ref.id };
+    },
+  },
+  createServices: async () => ({ model: await loadDefaultCreditModel() }),
+  consumers: (_runtime, services) => scoringConsumers(services),
+  seedDemo: async (runtime, services, tenants) => {
+    const policies = new RoutingPolicyRepository(runtime.orm.em.fork());
+    for (const tenant of tenants) {
+      const maxAutoAmount = DEMO_MAX_AUTO_AMOUNT[tenant.id] ?? DEFAULT_MAX_AUTO_AMOUNT;
+      await policies.addFirstVersionIfNone(tenant.id, { ...policyFromCard(services.model.card, { maxAutoAmount }), effectiveFrom: new Date() }, 'demo-seed');
+    }
+  },
+};
