@@ -102,3 +102,10 @@ export interface DecisionMade {
   /** Whether a human decision met the case's SLA deadline (null for automated). */
   withinSla: boolean | null;
 }
+
+export interface SlaWarning {
+  kind: 'WARNING' | 'BREACHED' | 'ESCALATED';
+  entryId: string;
+  applicationId: string;
+  slaDeadline: string;
+}

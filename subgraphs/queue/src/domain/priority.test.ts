@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ROUTING_THRESHOLDS, PRIORITY_WEIGHTS, type PriorityInputs, priorityOf, prioritySignals } from './priority.js';
+
+const createdAt = new Date('2026-03-02T09:00:00Z');
+const slaDeadline = new Date('2026-03-02T13:00:00Z');
+const base: PriorityInputs = {
+  probabilityOfDefault: 0.39, // the middle of the default grey zone (0.145 – 0.635)
+  thresholds: DEFAULT_ROUTING_THRESHOLDS,
+  loanAmount: 1_000,
+  createdAt,
+  slaDeadline,
+  now: createdAt,
+};
+const after = (minutes: number) => new Date(createdAt.getTime() + minutes * 60_000);
+
+describe('priority', () => {
+  it('weights sum to 100 and stay within 0–100 at the extremes', () => {
+    expect(Object.values(PRIORITY_WEIGHTS).reduce((a, b) => a + b, 0)).toBe(100);
+    expect(priorityOf(base)).toBe(0);
+    const worst = { ...base, probabilityOfDefault: 0.145, loanAmount: 5_000_000, now: after(24 * 60) };
+    expect(priorityOf(worst)).toBe(100);
+  });
+
+  it('ranks a PD near a threshold above one in the middle of the grey zone', () => {
+    const nearApprove = priorityOf({ ...base, probabilityOfDefault: 0.15 });
+    const nearDecline = priorityOf({ ...base, probabilityOfDefault: 0.62 });
+    const middle = priorityOf(base);
+    expect(nearApprove).toBeGreaterThan(middle);
+    expect(nearDecline).toBeGreaterThan(middle);
+    expect(prioritySignals({ ...base, probabilityOfDefault: 0.145 }).closeness).toBe(1);
+    expect(prioritySignals({ ...base, probabilityOfDefault: 0.635 }).closeness).toBe(1);
+  });
+
+  it('gives little closeness to a clear score sent to review for another reason', () => {
+    const closeness = (pd: number) => prioritySignals({ ...base, probabilityOfDefault: pd }).closeness;
+    expect(closeness(0.9)).toBe(0);
+    expect(closeness(0.02)).toBeCloseTo(1 - 0.125 / 0.245, 6);
+    expect(closeness(0.02)).toBeLessThan(closeness(0.13));
+  });
+
+  it('scales the amount logarithmically: each tenfold step adds the same', () => {
+    const s = (loanAmount: number) => prioritySignals({ ...base, loanAmount }).amount;
+    expect(s(1_000)).toBe(0);
+    expect(s(10_000)).toBeCloseTo(1 / 3, 6);
+    expect(s(100_000)).toBeCloseTo(2 / 3, 6);
+    expect(s(1_000_000)).toBe(1);
+    expect(s(50)).toBe(0);
+    expect(priorityOf({ ...base, loanAmount: 100_000 })).toBeGreaterThan(priorityOf({ ...base, loanAmount: 10_000 }));
+  });
+
+  it('rises with time waiting and steeply near the deadline', () => {
+    const p = (minutes: number) => priorityOf({ ...base, now: after(minutes) });
+    expect(p(60)).toBeGreaterThan(p(0));
+    expect(p(210)).toBeGreaterThan(p(120));
+    // the SLA signal is quadratic: the last hour adds more than the first two
+    const sla = (minutes: number) => prioritySignals({ ...base, now: after(minutes) }).sla;
+    expect(sla(240) - sla(180)).toBeGreaterThan(sla(120) - sla(0));
+    expect(sla(300)).toBe(1);
+  });
+
+  it('treats a deadline at or before creation as breached and ignores a PD that is not a number', () => {
+    expect(prioritySignals({ ...base, slaDeadline: createdAt }).sla).toBe(1);
+    expect(prioritySignals({ ...base, probabilityOfDefault: Number.NaN }).closeness).toBe(0);
+  });
+
+  it('is a whole number', () => {
+    expect(Number.isInteger(priorityOf({ ...base, probabilityOfDefault: 0.2, loanAmount: 12_345, now: after(77) }))).toBe(true);
+  });
+});

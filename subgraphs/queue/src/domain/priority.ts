@@ -1,0 +1,83 @@
+/**
+ * How urgent a review case is, 0 (can wait) to 100 (take it now).
+ *
+ * Four signals, each scaled to [0, 1] and weighted; the weights sum to 100:
+ *
+ *   closeness (40)  how near the PD is to the nearest routing threshold, the
+ *                   line between "a human decides" and "the machine decides".
+ *                   On a threshold = 1; half the grey zone's width or more
+ *                   away = 0. Close calls are the hard ones and the ones the
+ *                   model is least sure about. Cases routed to review for
+ *                   another reason (amount, purpose) with a clear score sit far
+ *                   from both thresholds and score low here.
+ *   sla (30)        the share of the review SLA already used, squared: little
+ *                   at first, dominant near the deadline; 1 once breached.
+ *   amount (20)     log10 of the loan amount between 1,000 (0) and 1,000,000 (1):
+ *                   each tenfold larger loan adds the same step.
+ *   waiting (10)    absolute time in the queue, saturating at 8 hours, so a
+ *                   long SLA (later: a business calendar) does not hide age.
+ *
+ * priority = round(40·closeness + 30·sla + 20·amount + 10·waiting)
+ */
+
+export interface RoutingThresholds {
+  /** PD strictly below this is approved automatically. */
+  autoApproveBelow: number;
+  /** PD strictly above this is declined automatically. */
+  autoDeclineAbove: number;
+}
+
+/**
+ * The thresholds of credit-default model 0.1.0 (its model card). TODO(topics.ts):
+ * application.scored does not carry the thresholds it was routed with; once it
+ * does, the entry should use those instead of this copy.
+ */
+export const DEFAULT_ROUTING_THRESHOLDS: RoutingThresholds = { autoApproveBelow: 0.145, autoDeclineAbove: 0.635 };
+
+export const PRIORITY_WEIGHTS = { closeness: 40, sla: 30, amount: 20, waiting: 10 } as const;
+
+const AMOUNT_FLOOR = 1_000;
+const AMOUNT_CEILING = 1_000_000;
+const WAITING_SATURATION_SECONDS = 8 * 3600;
+/** Keeps a degenerate policy (both thresholds equal) from dividing by zero. */
+const MIN_HALF_WIDTH = 0.01;
+
+export interface PriorityInputs {
+  probabilityOfDefault: number;
+  thresholds: RoutingThresholds;
+  loanAmount: number;
+  createdAt: Date;
+  slaDeadline: Date;
+  now: Date;
+}
+
+export type PriorityBreakdown = Record<keyof typeof PRIORITY_WEIGHTS, number>;
+
+const clamp01 = (x: number) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
+
+/** Each signal in [0, 1], before weighting; exported so the choice can be explained and tested. */
+export function prioritySignals(input: PriorityInputs): PriorityBreakdown {
+  const { autoApproveBelow, autoDeclineAbove } = input.thresholds;
+  const pd = input.probabilityOfDefault;
+  const distance = Math.min(Math.abs(pd - autoApproveBelow), Math.abs(pd - autoDeclineAbove));
+  const halfWidth = Math.max((autoDeclineAbove - autoApproveBelow) / 2, MIN_HALF_WIDTH);
+
+  const slaSpan = input.slaDeadline.getTime() - input.createdAt.getTime();
+  const waited = input.now.getTime() - input.createdAt.getTime();
+  const slaUsed = slaSpan > 0 ? clamp01(waited / slaSpan) : 1;
+
+  const amount = Math.max(input.loanAmount, 1);
+  return {
+    closeness: clamp01(1 - distance / halfWidth),
+    sla: slaUsed * slaUsed,
+    amount: clamp01((Math.log10(amount) - Math.log10(AMOUNT_FLOOR)) / (Math.log10(AMOUNT_CEILING) - Math.log10(AMOUNT_FLOOR))),
+    waiting: clamp01(waited / 1000 / WAITING_SATURATION_SECONDS),
+  };
+}
+
+export function priorityOf(input: PriorityInputs): number {
+  const s = prioritySignals(input);
+  const weighted =
+    PRIORITY_WEIGHTS.closeness * s.closeness + PRIORITY_WEIGHTS.sla * s.sla + PRIORITY_WEIGHTS.amount * s.amount + PRIORITY_WEIGHTS.waiting * s.waiting;
+  return Math.min(100, Math.max(0, Math.round(weighted)));
+}

@@ -1,0 +1,84 @@
+/**
+ * The review SLA of a queued case.
+ *
+ * A case must be decided within `reviewSlaSeconds` of entering the queue:
+ *   deadline  = createdAt + reviewSlaSeconds
+ *   warningAt = deadline − warningSecondsBefore      (APPROACHING from here)
+ *   escalateAt = deadline + escalateSecondsAfter     (still open this long after the deadline: escalate)
+ *
+ * Time is wall-clock time: the demo tenant works around the clock. A tenant's
+ * SlaPolicy is deliberately this small shape so a business calendar (opening
+ * hours, holidays) can later replace the plain addition without touching callers.
+ */
+
+export interface SlaPolicy {
+  reviewSlaSeconds: number;
+  warningSecondsBefore: number;
+  /** How long past the deadline an open case is escalated (a third, last alert). */
+  escalateSecondsAfter: number;
+}
+
+export const DEFAULT_SLA_POLICY: SlaPolicy = {
+  reviewSlaSeconds: 4 * 3600,
+  warningSecondsBefore: 30 * 60,
+  escalateSecondsAfter: 3600,
+};
+
+export type SlaState = 'ON_TRACK' | 'APPROACHING' | 'BREACHED';
+export type SlaAlertKind = 'WARNING' | 'BREACHED' | 'ESCALATED';
+
+export interface SlaClock {
+  startedAt: Date;
+  deadline: Date;
+  warningAt: Date;
+  escalateAt: Date;
+}
+
+/** Problems with a policy, as field messages; empty when it is usable. */
+export function validateSlaPolicy(policy: SlaPolicy): string[] {
+  const problems: string[] = [];
+  const wholeSeconds = (n: number) => Number.isInteger(n) && n >= 0;
+  if (!wholeSeconds(policy.reviewSlaSeconds) || policy.reviewSlaSeconds === 0) problems.push('reviewSlaSeconds must be a positive whole number of seconds');
+  if (!wholeSeconds(policy.warningSecondsBefore)) problems.push('warningSecondsBefore must be a whole number of seconds, 0 or more');
+  else if (policy.warningSecondsBefore > policy.reviewSlaSeconds) problems.push('warningSecondsBefore must not exceed reviewSlaSeconds');
+  if (!wholeSeconds(policy.escalateSecondsAfter)) problems.push('escalateSecondsAfter must be a whole number of seconds, 0 or more');
+  return problems;
+}
+
+export function slaClock(createdAt: Date, policy: SlaPolicy = DEFAULT_SLA_POLICY): SlaClock {
+  const problems = validateSlaPolicy(policy);
+  if (problems.length) throw new RangeError(`Invalid SLA policy: ${problems.join('; ')}`);
+  const deadline = new Date(createdAt.getTime() + policy.reviewSlaSeconds * 1000);
+  return {
+    startedAt: createdAt,
+    deadline,
+    warningAt: new Date(deadline.getTime() - policy.warningSecondsBefore * 1000),
+    escalateAt: new Date(deadline.getTime() + policy.escalateSecondsAfter * 1000),
+  };
+}
+
+/** Where a case stands against its deadline at `now`; the deadline itself already counts as breached. */
+export function slaState(clock: Pick<SlaClock, 'deadline' | 'warningAt'>, now: Date): SlaState {
+  const t = now.getTime();
+  if (t >= clock.deadline.getTime()) return 'BREACHED';
+  if (t >= clock.warningAt.getTime()) return 'APPROACHING';
+  return 'ON_TRACK';
+}
+
+/**
+ * The alerts an open case is due at `now`, given those already sent. Each kind
+ * is sent once. A case first seen past its deadline (the watcher was down) gets
+ * no stale WARNING: only the alerts that are still true are sent.
+ */
+export function dueSlaAlerts(
+  clock: Pick<SlaClock, 'deadline' | 'warningAt' | 'escalateAt'>,
+  sent: Partial<Record<SlaAlertKind, boolean>>,
+  now: Date,
+): SlaAlertKind[] {
+  const t = now.getTime();
+  const due: SlaAlertKind[] = [];
+  if (!sent.WARNING && t >= clock.warningAt.getTime() && t < clock.deadline.getTime()) due.push('WARNING');
+  if (!sent.BREACHED && t >= clock.deadline.getTime()) due.push('BREACHED');
+  if (!sent.ESCALATED && t >= clock.escalateAt.getTime()) due.push('ESCALATED');
+  return due;
+}

@@ -1,0 +1,1 @@
+export { queueSubgraph } from './server.js';
