@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { execute as graphqlExecute, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -11,11 +11,9 @@ import {
   createHttpHost,
   createLogger,
   formatError,
-  INTERNAL_CONTEXT_HEADER,
   listen,
   metricsPlugin,
   REQUEST_ID_HEADER,
-  signInternalContext,
   subgraphUrl,
   type Caller,
   type EventBus,
@@ -26,6 +24,7 @@ import { authorizationHeader, callerFromAuthorization } from './caller-auth.js';
 import type { GatewayContext } from './gateway-context.js';
 import { oauthTokenRoute } from './oauth-token-route.js';
 import { staticWeb } from './static-web.js';
+import { SubgraphDataSource } from './subgraph-data-source.js';
 import { readSupergraph } from './supergraph-file.js';
 import { createSubscriptionExecutor } from './subscriptions/subscription-executor.js';
 
@@ -55,16 +54,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
 
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl ?? readSupergraph(),
-    buildService: ({ name }) =>
-      new RemoteGraphQLDataSource<GatewayContext>({
-        url: urlOf(name),
-        async willSendRequest({ request, context }) {
-          // Sign once per client request; every subgraph it fans out to gets the same context.
-          context.internalToken ??= signInternalContext(context.caller, config.internalSecret, context.requestId);
-          request.http?.headers.set(INTERNAL_CONTEXT_HEADER, await context.internalToken);
-          request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
-        },
-      }),
+    buildService: ({ name }) => new SubgraphDataSource(urlOf(name), config),
   });
 
   const apollo = new ApolloServer<GatewayContext>({

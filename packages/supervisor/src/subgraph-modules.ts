@@ -7,11 +7,13 @@ import { decisionsSubgraph } from '@tandem/decisions';
 import { analyticsSubgraph } from '@tandem/analytics';
 
 /** Every subgraph, in start order (identity first: the others' demo data refers to its tenants). */
-export const SUBGRAPH_MODULES: SubgraphModule<never>[] = [
+// Each module has its own services type; the runners treat them alike.
+// biome-ignore lint/suspicious/noExplicitAny: heterogeneous list of modules
+export const SUBGRAPH_MODULES: SubgraphModule<any>[] = [
   identitySubgraph,
   applicationsSubgraph,
   scoringSubgraph,
   queueSubgraph,
   decisionsSubgraph,
   analyticsSubgraph,
-] as SubgraphModule<never>[];
+];

@@ -1,4 +1,4 @@
-import { createEventBus, createLogger, createScheduler, loadConfig, onShutdown, openSubgraphDatabase, type SubgraphRuntime } from '@tandem/platform';
+import { createEventBus, createLogger, createScheduler, loadConfig, onShutdown, openSubgraphDatabase, type Orm, type SubgraphRuntime } from '@tandem/platform';
 import { SUBGRAPH_MODULES } from './subgraph-modules.js';
 
 // The worker process of the cluster: every subgraph's scheduled jobs (SLA
@@ -10,7 +10,7 @@ const config = loadConfig();
 if (!config.databaseUrl || !config.redisUrl) throw new Error('workers: DATABASE_URL and REDIS_URL must be set');
 const bus = createEventBus(config.redisUrl);
 const scheduler = createScheduler(config.redisUrl, 'tandem');
-const orms = [];
+const orms: Orm[] = [];
 for (const module of SUBGRAPH_MODULES) {
   if (!module.jobs) continue;
   const orm = await openSubgraphDatabase({ url: config.databaseUrl, schema: module.name, entities: module.entities, migrations: module.migrations });
