@@ -7,7 +7,8 @@ source scripts/ensure-node.sh
 [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
 build() { npx turbo run build --output-logs=errors-only --log-prefix=none; }
 case "${1:-}" in
-  start) build; exec node --enable-source-maps packages/supervisor/dist/embedded-main.js ;;
+  # A person at a terminal wants the banner and warnings, not every request: LOG_LEVEL=info for all.
+  start) build; LOG_LEVEL="${LOG_LEVEL:-warn}" exec node --enable-source-maps packages/supervisor/dist/embedded-main.js ;;
   start:cluster) build; exec node --enable-source-maps packages/supervisor/dist/cluster-main.js ;;
   compose) npx turbo run build --filter=@tandem/supervisor... --output-logs=errors-only; exec node packages/supervisor/dist/compose-main.js ;;
   bench) build; exec node --enable-source-maps bench/dist/main.js "${@:2}" ;;
