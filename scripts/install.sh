@@ -17,4 +17,6 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 source scripts/ensure-node.sh
-npm ci --no-audit --no-fund --loglevel=error
+# npm ci would insist on lock entries for other platforms' optional binaries (turbo,
+# biome), which this registry does not serve; npm install honours the lock all the same.
+npm install --no-audit --no-fund --loglevel=error

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-node.sh
-[ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
+[ -d node_modules ] || npm install --no-audit --no-fund --loglevel=error
 build() { npx turbo run build --output-logs=errors-only --log-prefix=none; }
 case "${1:-}" in
   # A person at a terminal wants the banner and warnings, not every request: LOG_LEVEL=info for all.
