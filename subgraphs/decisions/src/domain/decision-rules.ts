@@ -1,4 +1,4 @@
-import type { DecisionOutcome, ModelRecommendation, QueueEntryStatus, Route } from '@tandem/platform';
+import type { ApplicationScored, DecisionOutcome, ModelRecommendation, QueueEntryStatus } from '@tandem/platform';
 
 /**
  * The rules of deciding an application. Pure: the resolver and the consumer
@@ -22,21 +22,8 @@ export interface ReasonCode {
   description: string;
 }
 
-/** What the model said about the application, as the scoring event carried it. */
-export interface ScoreSnapshot {
-  scoreId: string;
-  modelVersion: string;
-  probabilityOfDefault: number;
-  score: number;
-  riskBand: string;
-  route: Route;
-  routeReason: string;
-  modelRecommendation: ModelRecommendation;
-  reasonCodes: ReasonCode[];
-  loanAmount: number;
-  termMonths: number;
-  scoredAt: Date;
-}
+/** What the model said about the application, as the scoring event carried it (scoredAt parsed). */
+export type ScoreSnapshot = Omit<ApplicationScored, 'applicationId' | 'submittedAt' | 'scoredAt'> & { scoredAt: Date };
 
 /** The queue's case for the application, as this subgraph last heard of it. */
 export interface ReviewCase {
