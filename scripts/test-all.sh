@@ -11,8 +11,8 @@ echo "== type-check"
 npx turbo run typecheck --output-logs=errors-only --log-prefix=none || status=1
 
 echo "== unit and integration tests"
-for ws in packages/platform subgraphs/* gateway packages/supervisor web; do
-  [ -f "$ws/vitest.config.ts" ] || continue
+for ws in packages/platform subgraphs/* gateway packages/supervisor bench web; do
+  [ -f "$ws/vitest.config.ts" ] || [ -f "$ws/vite.config.ts" ] || continue
   name="$(echo "$ws" | tr '/' '_')"
   (cd "$ws" && npx vitest run --reporter=default --reporter=json --outputFile.json="$reports/$name.json") || status=1
 done
