@@ -21,6 +21,9 @@ export function serverTestConfig(opts: { integration?: boolean } = {}) {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       globalSetup: opts.integration ? [`${root}packages/platform/src/testing/global-setup.ts`] : [],
       testTimeout: 60_000,
+      // Events cross the bus asynchronously; on a loaded 2-core CI machine a
+      // second is not always enough, and a poll that gives up early is a false failure.
+      expect: { poll: { timeout: 15_000, interval: 50 } },
       hookTimeout: 120_000,
       pool: 'forks',
       env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' },

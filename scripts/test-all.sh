@@ -37,10 +37,11 @@ let passed = 0, failed = 0, skipped = 0;
 for (const f of fs.readdirSync(dir)) {
   if (!f.endsWith(".json")) continue;
   const r = JSON.parse(fs.readFileSync(dir + "/" + f, "utf8"));
-  if (f.endsWith(".playwright.json")) { passed += r.stats.expected; failed += r.stats.unexpected + r.stats.flaky * 0; skipped += r.stats.skipped; }
-  else { passed += r.numPassedTests; failed += r.numFailedTests + (r.numFailedTestSuites || 0) * 0; skipped += r.numPendingTests + r.numTodoTests; }
+  if (f.endsWith(".playwright.json")) { passed += r.stats.expected; failed += r.stats.unexpected; skipped += r.stats.skipped; }
+  else { passed += r.numPassedTests; failed += Math.max(r.numFailedTests, r.numFailedTestSuites || 0); // a file that fails to load has no failed test, only a failed suite skipped += r.numPendingTests + r.numTodoTests; }
 }
 console.log(`\ntests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
-' "$reports"
+process.exit(failed > 0 ? 1 : 0);
+' "$reports" || status=1
 rm -rf "$reports"
 exit $status
