@@ -38,7 +38,7 @@ for (const f of fs.readdirSync(dir)) {
   if (!f.endsWith(".json")) continue;
   const r = JSON.parse(fs.readFileSync(dir + "/" + f, "utf8"));
   if (f.endsWith(".playwright.json")) { passed += r.stats.expected; failed += r.stats.unexpected; skipped += r.stats.skipped; }
-  else { passed += r.numPassedTests; failed += Math.max(r.numFailedTests, r.numFailedTestSuites || 0); // a file that fails to load has no failed test, only a failed suite skipped += r.numPendingTests + r.numTodoTests; }
+  else { passed += r.numPassedTests; /* a file that fails to load has no failed test, only a failed suite */ failed += Math.max(r.numFailedTests, r.numFailedTestSuites || 0); skipped += r.numPendingTests + r.numTodoTests; }
 }
 console.log(`\ntests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
 process.exit(failed > 0 ? 1 : 0);
