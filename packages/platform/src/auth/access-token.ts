@@ -9,31 +9,51 @@ export interface AccessTokenClaims {
   kind: 'user' | 'client';
   role: string;
   permissions: Permission[];
+  /** The session (refresh-token family) a user's token belongs to: logging out revokes it. */
+  sessionId?: string;
+}
+
+/** A verified access token: who calls, and what the revocation list needs to know about the token. */
+export interface VerifiedAccessToken {
+  caller: Caller;
+  sessionId?: string;
+  /** Millisecond issue time (the standard iat has seconds only, too coarse for "tokens issued before now"). */
+  issuedAtMs: number;
 }
 
 const encoder = new TextEncoder();
 const ISSUER = 'tandem-identity';
 
 export async function issueAccessToken(claims: AccessTokenClaims, secret: string, ttlSeconds: number): Promise<string> {
-  return new SignJWT({ tid: claims.tenantId, knd: claims.kind, role: claims.role, perms: claims.permissions })
+  const now = Date.now();
+  return new SignJWT({ tid: claims.tenantId, knd: claims.kind, role: claims.role, perms: claims.permissions, ...(claims.sessionId ? { sid: claims.sessionId } : {}), iams: now })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.sub)
     .setIssuer(ISSUER)
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
+    .setIssuedAt(Math.floor(now / 1000))
+    .setExpirationTime(Math.floor(now / 1000) + ttlSeconds)
     .sign(encoder.encode(secret));
 }
 
 export async function verifyAccessToken(token: string, secret: string): Promise<Caller | null> {
+  return (await readAccessToken(token, secret))?.caller ?? null;
+}
+
+/** Signature, issuer and expiry checked; revocation is the caller's next step (see RevocationList). */
+export async function readAccessToken(token: string, secret: string): Promise<VerifiedAccessToken | null> {
   try {
     const { payload } = await jwtVerify(token, encoder.encode(secret), { issuer: ISSUER, algorithms: ['HS256'] });
     if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string' || !Array.isArray(payload.perms)) return null;
     return {
-      kind: payload.knd === 'client' ? 'client' : 'user',
-      id: payload.sub,
-      tenantId: payload.tid,
-      role: String(payload.role ?? ''),
-      permissions: payload.perms as Permission[],
+      caller: {
+        kind: payload.knd === 'client' ? 'client' : 'user',
+        id: payload.sub,
+        tenantId: payload.tid,
+        role: String(payload.role ?? ''),
+        permissions: payload.perms as Permission[],
+      },
+      sessionId: typeof payload.sid === 'string' ? payload.sid : undefined,
+      issuedAtMs: typeof payload.iams === 'number' ? payload.iams : (payload.iat ?? 0) * 1000,
     };
   } catch {
     return null;

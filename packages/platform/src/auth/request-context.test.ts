@@ -30,3 +30,14 @@ describe('access tokens', () => {
     expect(permissionsForRole('analyst', [], ['queue:view'])).not.toContain('queue:view');
   });
 });
+
+describe('permission requirements', () => {
+  it('need every requirement, and any one of the alternatives within one', async () => {
+    const { anyOf, meetsRequirements } = await import('./auth-checker.js');
+    expect(anyOf('application:create', 'config:manage')).toBe('application:create|config:manage');
+    expect(meetsRequirements(['application:create'], [anyOf('application:create', 'config:manage')])).toBe(true);
+    expect(meetsRequirements(['queue:view'], [anyOf('application:create', 'config:manage')])).toBe(false);
+    expect(meetsRequirements(['queue:view'], ['queue:view', 'queue:assign'])).toBe(false);
+    expect(meetsRequirements(['queue:view'], [])).toBe(true);
+  });
+});

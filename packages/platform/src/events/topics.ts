@@ -109,3 +109,111 @@ export interface SlaWarning {
   applicationId: string;
   slaDeadline: string;
 }
+
+/**
+ * Decisions' own workflow events beyond DecisionMade (published by the
+ * decisions subgraph). The queue may consume them: a rejected override
+ * returns the case to its analyst; a contested automated decision opens a
+ * human re-review case (GDPR Art. 22(3)).
+ */
+export const DecisionTopic = {
+  OverrideRejected: 'decision.override_rejected',
+  DecisionContested: 'decision.contested',
+} as const;
+
+export interface OverrideRejected {
+  decisionId: string;
+  applicationId: string;
+  /** The analyst whose override was rejected: the one to notify. */
+  analystId: string;
+  rejectedBy: string;
+  reason: string;
+  rejectedAt: string;
+}
+
+export interface DecisionContested {
+  contestId: string;
+  applicationId: string;
+  /** The automated decision being contested; it is no longer final. */
+  decisionId: string;
+  statement: string;
+  /** The API client that contested on the applicant's behalf. */
+  contestedBy: string;
+  contestedAt: string;
+  /** The score the automated decision was made on, as scoring published it (route as it was then). */
+  evidence: Omit<ApplicationScored, 'submittedAt'>;
+}
+
+/**
+ * The audit trail: every subgraph stages one of these (through `recordAudit`)
+ * in the transaction of each state change; analytics appends them to the one
+ * hash-chained trail of the graph. Values are already masked (no PII).
+ */
+export const AuditTopic = {
+  AuditRecorded: 'audit.recorded',
+} as const;
+
+export type AuditActorKind = 'user' | 'client' | 'system' | 'anonymous';
+
+export interface AuditRecorded {
+  /** What changed: `Application`, `Decision`, `QueueEntry`, `User`, `RoutingPolicy`, … */
+  entityType: string;
+  entityId: string;
+  /** The change in the entity's own words: `SUBMITTED`, `STATUS_CHANGED`, `ASSIGNED`, … */
+  action: string;
+  /** Who caused it; a system job or an event handler is `{ kind: 'system', id: <job or event type> }`. */
+  actor: { kind: AuditActorKind; id: string | null };
+  /** When the change was made (ISO 8601). */
+  occurredAt: string;
+  oldValue: unknown;
+  newValue: unknown;
+  changes: { path: string; kind: 'ADDED' | 'REMOVED' | 'CHANGED'; from?: unknown; to?: unknown }[];
+}
+
+/** The review case's own events beyond QueueEntryChanged. */
+export const CaseTopic = {
+  /** The partner answered a documents request (decisions publishes; the queue resumes the case and its SLA clock). */
+  DocumentsSubmitted: 'documents.submitted',
+} as const;
+
+export interface DocumentsSubmitted {
+  applicationId: string;
+  documents: { name: string; kind: string }[];
+  submittedAt: string;
+}
+
+/** In-app notifications (published by the queue): one event per notification, for its recipient only. */
+export const NotificationTopic = {
+  NotificationCreated: 'notification.created',
+} as const;
+
+export interface NotificationCreated {
+  notificationId: string;
+  /** The user it is for; subscriptions deliver it to them alone. */
+  recipientId: string;
+  kind: string;
+  entryId: string | null;
+  applicationId: string | null;
+  createdAt: string;
+}
+
+/**
+ * Payload of Topic.DriftAlertRaised (published by scoring when a drift or
+ * fairness check opens an alert or escalates one). The gateway's `driftAlert`
+ * subscription copies these fields onto `DriftAlert`, so they match it exactly.
+ */
+export interface DriftAlertRaised {
+  id: string;
+  severity: 'WARNING' | 'CRITICAL';
+  /** a model feature, `score`, or a protected attribute for fairness (`ageBand`, `maritalStatus`) */
+  feature: string;
+  /** `PSI`, or `APPROVAL_RATE_RATIO` for fairness */
+  metric: string;
+  value: number;
+  raisedAt: string;
+  /** DRIFT or FAIRNESS */
+  kind?: 'DRIFT' | 'FAIRNESS';
+  /** the alert's status when published (OPEN, or ACKNOWLEDGED for an escalation) */
+  status?: 'OPEN' | 'ACKNOWLEDGED' | 'DISMISSED';
+  modelVersion?: string;
+}

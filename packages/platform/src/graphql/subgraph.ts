@@ -7,8 +7,9 @@ import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Migration } from '@mikro-orm/migrations';
 import type { Constructor } from '@mikro-orm/core';
-import { GraphQLError, type GraphQLSchema, parse } from 'graphql';
+import { GraphQLError, type GraphQLSchema, parse, print } from 'graphql';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
+import { declarePermissions, PERMISSION_DIRECTIVE_LINK } from '../auth/permission-directive.js';
 import { permissionAuthChecker } from '../auth/auth-checker.js';
 import { INTERNAL_CONTEXT_HEADER, REQUEST_ID_HEADER, verifyInternalContext } from '../auth/request-context.js';
 import type { SubgraphName, TandemConfig } from '../config/config.js';
@@ -24,7 +25,7 @@ import type { SubgraphContext } from './context.js';
 import { DateScalar, DateTimeScalar, MoneyScalar } from './scalars.js';
 
 export const FEDERATION_LINK =
-  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"])';
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@composeDirective"])';
 
 // biome-ignore lint/suspicious/noExplicitAny: reference resolvers receive partial representations
 export type ReferenceResolver = (reference: any, ctx: SubgraphContext) => unknown;
@@ -94,7 +95,9 @@ export async function buildTandemSchema<S>(module: SubgraphModule<S>): Promise<{
     // never runs one.
     pubSub: SUBSCRIPTIONS_SERVED_BY_GATEWAY,
   });
-  const sdl = `${FEDERATION_LINK}\n\n${printSubgraphSchema(typeSchema)}`;
+  // Every @Authorized field carries @tandem__requires in the SDL, so the supergraph shows who may call what.
+  const printed = print(declarePermissions(parse(printSubgraphSchema(typeSchema)), module.resolvers, typeSchema));
+  const sdl = `${FEDERATION_LINK}\n${PERMISSION_DIRECTIVE_LINK}\n\n${printed}\n`;
   const resolvers = createResolversMap(typeSchema) as Record<string, Record<string, unknown>>;
   for (const [typeName, resolve] of Object.entries(module.referenceResolvers ?? {})) {
     resolvers[typeName] = { ...(resolvers[typeName] ?? {}), __resolveReference: resolve };

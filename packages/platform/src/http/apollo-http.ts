@@ -6,6 +6,7 @@ import { metricsRegistry } from './metrics.js';
 
 const log = createLogger('http');
 
+/** The default request-size limit; `maxBodyBytes` overrides it per host. */
 export const MAX_BODY_BYTES = 1_000_000;
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<void> | void;
@@ -18,7 +19,18 @@ export interface HttpHostOptions<C extends BaseContext> {
   /** Fallback for any other GET (the gateway serves the workbench this way). */
   fallback?: RouteHandler;
   ready?: () => Promise<boolean>;
+  /** Larger bodies are refused with 413 before they are parsed (default MAX_BODY_BYTES). */
+  maxBodyBytes?: number;
+  /**
+   * Runs on every /graphql request before Apollo sees it: answers it instead
+   * (a rate limit, an unknown document id) or passes a rewritten body on.
+   */
+  admit?: (req: IncomingMessage, body: unknown) => Promise<Admission>;
 }
+
+export type Admission =
+  | { kind: 'pass'; body: unknown }
+  | { kind: 'refuse'; status: number; body: unknown; headers?: Record<string, string> };
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -26,12 +38,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | 'too-large'> {
+  if (Number(req.headers['content-length'] ?? 0) > maxBytes) return 'too-large';
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return 'too-large';
+    if (size > maxBytes) return 'too-large';
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
@@ -43,6 +56,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
  * subgraph and by the gateway, so they all answer the same way.
  */
 export function createHttpHost<C extends BaseContext>(opts: HttpHostOptions<C>): Server {
+  const maxBodyBytes = opts.maxBodyBytes ?? MAX_BODY_BYTES;
   return createServer((req, res) => {
     void handle(req, res).catch((err) => {
       log.error({ err }, 'unhandled HTTP error');
@@ -63,9 +77,10 @@ export function createHttpHost<C extends BaseContext>(opts: HttpHostOptions<C>):
       res.writeHead(200, { 'content-type': metricsRegistry.contentType });
       return res.end(await metricsRegistry.metrics());
     }
-    const body = await readBody(req);
+    const body = await readBody(req, maxBodyBytes);
     if (body === 'too-large') {
-      return sendJson(res, 413, { errors: [{ message: `Request body exceeds ${MAX_BODY_BYTES} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] });
+      // Connection: close, as the rest of the body is not read.
+      return sendJson(res, 413, { errors: [{ message: `Request body exceeds ${maxBodyBytes} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] }, { connection: 'close' });
     }
     const route = opts.routes?.[path];
     if (route) return route(req, res, body);
@@ -83,6 +98,11 @@ export function createHttpHost<C extends BaseContext>(opts: HttpHostOptions<C>):
       } catch {
         return sendJson(res, 400, { errors: [{ message: 'Body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
       }
+    }
+    if (opts.admit) {
+      const admission = await opts.admit(req, parsed);
+      if (admission.kind === 'refuse') return sendJson(res, admission.status, admission.body, admission.headers);
+      parsed = admission.body;
     }
     const response = await opts.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body: parsed },

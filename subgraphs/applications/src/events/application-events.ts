@@ -1,7 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
+  recordAudit,
   recordEvent,
+  systemCaller,
   Topic,
+  type Caller,
   type ApplicationScored,
   type ApplicationStatus,
   type ApplicationStatusChanged,
@@ -29,28 +32,74 @@ export function stageSubmitted(em: EntityManager, record: ApplicationRecord, inp
   recordEvent(em, SOURCE, Topic.ApplicationSubmitted, record.tenantId, payload, requestId);
 }
 
-function stageStatusChanged(em: EntityManager, record: ApplicationRecord, from: ApplicationStatus): void {
-  const payload: ApplicationStatusChanged = { applicationId: record.id, from, to: record.status, submittedAt: record.submittedAt.toISOString() };
-  recordEvent(em, SOURCE, Topic.ApplicationStatusChanged, record.tenantId, payload);
+/** The application as the audit trail records it (recordAudit masks the applicant's PII). */
+function auditSnapshot(record: ApplicationRecord) {
+  return {
+    externalId: record.externalId,
+    status: record.status,
+    applicant: record.applicant,
+    financials: record.financials,
+    loan: record.loan,
+    loanAmount: record.loanAmount,
+    monthlyInstalment: record.monthlyInstalment,
+    debtToIncome: record.debtToIncome ?? null,
+    loanToIncome: record.loanToIncome ?? null,
+    paymentToIncome: record.paymentToIncome ?? null,
+    submittedBy: record.submittedBy,
+    submittedAt: record.submittedAt,
+  };
 }
 
-async function moveTo(em: EntityManager, tenantId: string, applicationId: string, to: ApplicationStatus): Promise<void> {
-  const change = await new ApplicationRepository(em).transition(tenantId, applicationId, to, canTransition);
-  if (change) stageStatusChanged(em, change.record, change.from);
+/** Audited: the submission, by the partner (or user) that made it, in the transaction that stores it. */
+export function stageSubmissionAudit(em: EntityManager, record: ApplicationRecord, actor: Caller, requestId?: string): void {
+  recordAudit(em, {
+    source: SOURCE,
+    tenantId: record.tenantId,
+    actor,
+    entityType: 'Application',
+    entityId: record.id,
+    action: 'SUBMITTED',
+    oldValue: null,
+    newValue: auditSnapshot(record),
+    requestId,
+    occurredAt: record.submittedAt,
+  });
+}
+
+function stageStatusChanged(em: EntityManager, record: ApplicationRecord, from: ApplicationStatus, cause: EventEnvelope): void {
+  const payload: ApplicationStatusChanged = { applicationId: record.id, from, to: record.status, submittedAt: record.submittedAt.toISOString() };
+  recordEvent(em, SOURCE, Topic.ApplicationStatusChanged, record.tenantId, payload, cause.requestId);
+  // The applications subgraph moves the status in reaction to another subgraph's event: the actor is that reaction.
+  recordAudit(em, {
+    source: SOURCE,
+    tenantId: record.tenantId,
+    actor: systemCaller(cause.type),
+    entityType: 'Application',
+    entityId: record.id,
+    action: 'STATUS_CHANGED',
+    oldValue: { status: from },
+    newValue: { status: record.status },
+    requestId: cause.requestId,
+  });
+}
+
+async function moveTo(em: EntityManager, cause: EventEnvelope<{ applicationId: string }>, to: ApplicationStatus): Promise<void> {
+  const change = await new ApplicationRepository(em).transition(cause.tenantId, cause.payload.applicationId, to, canTransition);
+  if (change) stageStatusChanged(em, change.record, change.from, cause);
 }
 
 /** Consumed: the status follows scoring and decisions made elsewhere in the graph. */
 export function applicationConsumers(): ConsumerHandlers {
   return {
-    [Topic.ScoringStarted]: async (em, e: EventEnvelope<ScoringStarted>) => moveTo(em, e.tenantId, e.payload.applicationId, 'SCORING'),
+    [Topic.ScoringStarted]: async (em, e: EventEnvelope<ScoringStarted>) => moveTo(em, e, 'SCORING'),
     [Topic.ApplicationScored]: async (em, e: EventEnvelope<ApplicationScored>) => {
       // Automatic routes wait for the decision event; only review changes status here.
-      if (e.payload.route === 'HUMAN_REVIEW') await moveTo(em, e.tenantId, e.payload.applicationId, 'REVIEW');
+      if (e.payload.route === 'HUMAN_REVIEW') await moveTo(em, e, 'REVIEW');
     },
     [Topic.DecisionMade]: async (em, e: EventEnvelope<DecisionMade>) => {
       // A pending override is not final: the application stays in review until a senior approves it.
-      if (e.payload.overrideStatus === 'PENDING') return moveTo(em, e.tenantId, e.payload.applicationId, 'REVIEW');
-      await moveTo(em, e.tenantId, e.payload.applicationId, statusForOutcome(e.payload.outcome));
+      if (e.payload.overrideStatus === 'PENDING') return moveTo(em, e, 'REVIEW');
+      await moveTo(em, e, statusForOutcome(e.payload.outcome));
     },
   };
 }

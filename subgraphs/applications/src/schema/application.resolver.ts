@@ -3,7 +3,7 @@ import { badInput, conflict, loader, pageWindow, Permission, tenantOf, toConnect
 import { ApplicationRepository } from '../data/application.repository.js';
 import { deriveRatios } from '../domain/derived-ratios.js';
 import { submissionFingerprint, toScoringInput, validateSubmission, type Submission } from '../domain/submission.js';
-import { stageSubmitted } from '../events/application-events.js';
+import { stageSubmissionAudit, stageSubmitted } from '../events/application-events.js';
 import { toApplication } from './application.mapper.js';
 import { Application, ApplicationConnection, ApplicationOrder, SubmitApplicationPayload } from './application.types.js';
 import { ApplicationFilterInput, SubmitApplicationInput } from './submit-application.input.js';
@@ -74,7 +74,10 @@ export class ApplicationResolver {
         submittedBy: ctx.caller.id ?? 'unknown',
         submittedAt: now,
       },
-      (em, record) => stageSubmitted(em, record, toScoringInput(submission, now), ctx.requestId),
+      (em, record) => {
+        stageSubmitted(em, record, toScoringInput(submission, now), ctx.requestId);
+        stageSubmissionAudit(em, record, ctx.caller, ctx.requestId);
+      },
     );
     if ('existing' in result) return this.replay(result.existing, fingerprint);
     ctx.log.info({ applicationId: result.created.id }, 'application submitted');

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { AuditTopic, MASK, Topic, type AuditRecorded, type EventEnvelope, type ScoringStarted } from '@tandem/platform';
+import { startSubgraphForTest, testCaller } from '@tandem/platform/testing';
+import { applicationsSubgraph } from '../src/server.js';
+
+const SUBMIT = /* GraphQL */ `
+  mutation Submit($input: SubmitApplicationInput!) { submitApplication(input: $input) { created application { id } } }`;
+
+const input = (externalId: string) => ({
+  externalId,
+  applicant: {
+    firstName: 'Ana', lastName: 'Ruiz', email: 'ana@example.com', phone: '+34 600 000 000', nationalId: 'X1234567L', address: 'Calle Mayor 1, Madrid',
+    dateOfBirth: '1990-05-01', housing: 'RENT', employment: { type: 'FIXED', yearsEmployed: 4 },
+  },
+  financials: { monthlyIncome: '2500.00', monthlyExpenses: 900, debt: 1000, pastArrears: false },
+  loan: { amount: '10000', termMonths: 36, purpose: 'CAR' },
+});
+
+describe('applications subgraph: audit', () => {
+  let sg: Awaited<ReturnType<typeof startSubgraphForTest>>;
+  const partner = testCaller('api_consumer', 'tenant-a', 'partner-a');
+  const audits = (applicationId: string) =>
+    (sg.published as EventEnvelope<unknown>[] as EventEnvelope<AuditRecorded>[]).filter((e) => e.type === AuditTopic.AuditRecorded && e.payload.entityId === applicationId);
+
+  beforeAll(async () => {
+    sg = await startSubgraphForTest(applicationsSubgraph, inject('databaseUrl'));
+  });
+  afterAll(async () => sg?.close());
+
+  it('audits a submission by its partner, with the applicant masked, once (not again on an idempotent retry)', async () => {
+    const { body } = await sg.call<{ submitApplication: { application: { id: string } } }>(partner, SUBMIT, { input: input('audit-1') });
+    expect(body.errors).toBeUndefined();
+    const id = body.data!.submitApplication.application.id;
+    await expect.poll(() => audits(id).length).toBe(1);
+    const [audit] = audits(id);
+    expect(audit).toMatchObject({ tenantId: 'tenant-a', source: 'applications' });
+    expect(audit.payload).toMatchObject({
+      entityType: 'Application',
+      entityId: id,
+      action: 'SUBMITTED',
+      actor: { kind: 'client', id: 'partner-a' },
+      oldValue: null,
+      newValue: {
+        externalId: 'audit-1',
+        status: 'PENDING',
+        applicant: { firstName: MASK, lastName: MASK, email: MASK, phone: MASK, nationalId: MASK, address: MASK, dateOfBirth: MASK, housing: 'RENT' },
+        loanAmount: '10000.00',
+        submittedBy: 'partner-a',
+      },
+    });
+    expect(audit.payload.changes).toContainEqual({ path: 'status', kind: 'ADDED', to: 'PENDING' });
+    expect(JSON.stringify(audit)).not.toMatch(/Ana|Ruiz|ana@example|600 000|X1234567L|Calle Mayor|1990-05-01/);
+
+    await sg.call(partner, SUBMIT, { input: input('audit-1') });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(audits(id)).toHaveLength(1);
+  });
+
+  it('audits a status change made in reaction to another subgraph, in the same transaction as the change', async () => {
+    const { body } = await sg.call<{ submitApplication: { application: { id: string } } }>(partner, SUBMIT, { input: input('audit-2') });
+    const id = body.data!.submitApplication.application.id;
+    const started: EventEnvelope<ScoringStarted> = {
+      id: randomUUID(), type: Topic.ScoringStarted, tenantId: 'tenant-a', source: 'scoring', occurredAt: new Date().toISOString(), payload: { applicationId: id }, requestId: 'req-77',
+    };
+    await sg.bus.publish(started);
+    await sg.bus.publish(started); // a redelivery changes nothing and audits nothing
+    await expect.poll(() => audits(id).filter((e) => e.payload.action === 'STATUS_CHANGED').length).toBe(1);
+    const change = audits(id).find((e) => e.payload.action === 'STATUS_CHANGED')!;
+    expect(change.requestId).toBe('req-77');
+    expect(change.payload).toMatchObject({
+      actor: { kind: 'system', id: Topic.ScoringStarted },
+      oldValue: { status: 'PENDING' },
+      newValue: { status: 'SCORING' },
+      changes: [{ path: 'status', kind: 'CHANGED', from: 'PENDING', to: 'SCORING' }],
+    });
+    // Another tenant's event for the same id changes (and audits) nothing.
+    await sg.bus.publish({ ...started, id: randomUUID(), tenantId: 'tenant-b' });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(audits(id).filter((e) => e.payload.action === 'STATUS_CHANGED')).toHaveLength(1);
+  });
+});
