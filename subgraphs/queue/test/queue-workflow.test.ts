@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { SlaWarning } from '@tandem/platform';
 import { type ApplicationScored, type Caller, type DecisionMade, type EventEnvelope, newEnvelope, type QueueEntryChanged, Topic } from '@tandem/platform';
 import { startSubgraphForTest, testCaller } from '@tandem/platform/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SlaPolicyRepository } from '../src/data/sla-policy.repository.js';
-import type { SlaWarning } from '@tandem/platform';
 import { runPriorityRefresh } from '../src/jobs/priority-refresh.js';
 import { runSlaWatcher } from '../src/jobs/sla-watcher.js';
 import { queueSubgraph } from '../src/server.js';

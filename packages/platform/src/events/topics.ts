@@ -18,7 +18,7 @@ export type Topic = (typeof Topic)[keyof typeof Topic];
 export type ApplicationStatus = 'PENDING' | 'SCORING' | 'REVIEW' | 'APPROVED' | 'DECLINED';
 export type Route = 'AUTO_APPROVE' | 'AUTO_DECLINE' | 'HUMAN_REVIEW';
 export type ModelRecommendation = 'APPROVE' | 'DECLINE' | 'REVIEW';
-export type QueueChangeKind = 'CREATED' | 'ASSIGNED' | 'STARTED' | 'RELEASED' | 'COMPLETED';
+export type QueueChangeKind = 'CREATED' | 'ASSIGNED' | 'STARTED' | 'RELEASED' | 'COMPLETED' | 'REASSIGNED' | 'PAUSED' | 'RESUMED' | 'REOPENED';
 export type QueueEntryStatus = 'PENDING' | 'ASSIGNED' | 'IN_PROGRESS' | 'COMPLETED';
 export type DecisionOutcome = 'APPROVED' | 'APPROVED_WITH_CONDITIONS' | 'DECLINED' | 'DOCUMENTS_REQUESTED';
 

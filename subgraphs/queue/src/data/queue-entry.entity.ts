@@ -70,6 +70,14 @@ export class QueueEntryRecord {
   @Property({ type: 'timestamptz', nullable: true })
   completedAt?: Date | null;
 
+  /** Set while the case waits on the applicant (documents requested): the SLA clock is stopped. */
+  @Property({ type: 'timestamptz', nullable: true })
+  slaPausedAt?: Date | null;
+
+  /** The analyst's override decision waiting for a senior's approval: the case stays open with them. */
+  @Property({ type: 'uuid', nullable: true })
+  awaitingOverrideDecisionId?: string | null;
+
   /** The reason given at the last release. */
   @Property({ type: 'text', nullable: true })
   releaseReason?: string | null;

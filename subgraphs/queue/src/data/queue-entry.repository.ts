@@ -1,28 +1,42 @@
 import { randomUUID } from 'node:crypto';
 import { type EntityManager, type FilterQuery, LockMode } from '@mikro-orm/postgresql';
-import type { ModelRecommendation, QueueChangeKind, QueueEntryStatus } from '@tandem/platform';
+import { type ModelRecommendation, Permission, type QueueEntryStatus } from '@tandem/platform';
 import DataLoader from 'dataloader';
-import { DEFAULT_ROUTING_THRESHOLDS, priorityOf } from '../domain/priority.js';
+import type { BusinessCalendar } from '../domain/business-calendar.js';
+import { DEFAULT_ROUTING_THRESHOLDS, PRIORITY_BANDS, type PriorityBand, priorityOf } from '../domain/priority.js';
 import {
   ACTIVE_STATUSES,
   assignPermission,
   capacityRefusal,
   decideAssign,
   decideComplete,
+  decideReassign,
   decideRelease,
+  decideReopen,
   decideStart,
   OPEN_STATUSES,
   type QueueActor,
+  type QueueCaseChangeKind,
   type Refusal,
   type Transition,
 } from '../domain/queue-transitions.js';
-import { dueSlaAlerts, type SlaAlertKind, type SlaPolicy, type SlaState, slaClock } from '../domain/sla-clock.js';
+import { dueSlaAlerts, resumeClock, type SlaAlertKind, type SlaPolicy, type SlaState, slaClock } from '../domain/sla-clock.js';
+import { AnalystRepository } from './analyst.repository.js';
+import { stageNotification } from './notification.repository.js';
+import { QueueAuditRecord } from './queue-audit.entity.js';
 import { QueueEntryRecord } from './queue-entry.entity.js';
+import { isUuid } from './uuid.js';
+
+export { isUuid };
 
 export interface QueueListFilter {
   statuses: readonly QueueEntryStatus[];
   assigneeId?: string;
   slaStates?: readonly SlaState[];
+  priorityBands?: readonly PriorityBand[];
+  minPriority?: number;
+  /** true: only cases waiting on the applicant; false: only cases whose clock runs. */
+  waitingOnApplicant?: boolean;
 }
 export type QueueListOrder = 'PRIORITY_DESC' | 'CREATED_ASC' | 'SLA_DEADLINE_ASC';
 
@@ -32,11 +46,17 @@ export interface QueueCounts {
   inProgress: number;
   approachingSla: number;
   breached: number;
+  waitingOnApplicant: number;
   total: number;
+  byPriorityBand: Record<PriorityBand, number>;
 }
 
 /** Stages the events of one change in the transaction that makes it. */
-export type StageChange = (em: EntityManager, entry: QueueEntryRecord, change: QueueChangeKind, detail?: string) => void;
+export type StageChange = (em: EntityManager, entry: QueueEntryRecord, change: QueueCaseChangeKind, detail?: string) => void;
+
+/** The actor of system moves (event handlers, jobs): `system:<what>`. */
+export const systemActor = (what: string): QueueActor => ({ id: `system:${what}`, permissions: [Permission.QueueAssign] });
+const isSystem = (actorId: string) => actorId.startsWith('system:');
 
 export type MoveResult = { outcome: 'moved' | 'unchanged'; entry: QueueEntryRecord } | { outcome: 'refused'; refusal: Refusal } | { outcome: 'not_found' };
 
@@ -48,10 +68,6 @@ export interface NewReviewCase {
   modelRecommendation: ModelRecommendation;
   loanAmount: number;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Ids come from callers; anything that is not a uuid cannot match a row (and must not reach a uuid column). */
-export const isUuid = (id: string) => UUID.test(id);
 
 /** Namespaces of pg_advisory_xact_lock(int, int): the first key says what the second locks. */
 const ANALYST_LOCK = 1;
@@ -114,9 +130,14 @@ export class QueueEntryRepository {
   async list(tenantId: string, filter: QueueListFilter, order: QueueListOrder, limit: number, offset: number, now: Date) {
     const qb = this.em.createQueryBuilder(QueueEntryRecord, 'e').where({ tenantId, status: { $in: [...filter.statuses] } });
     if (filter.assigneeId !== undefined) qb.andWhere({ assigneeId: filter.assigneeId });
+    if (filter.minPriority !== undefined) qb.andWhere({ priority: { $gte: filter.minPriority } });
+    if (filter.priorityBands?.length) {
+      qb.andWhere({ $or: [...new Set(filter.priorityBands)].map((b) => ({ priority: { $gte: PRIORITY_BANDS[b].min, $lte: PRIORITY_BANDS[b].max } })) });
+    }
+    if (filter.waitingOnApplicant !== undefined) qb.andWhere({ slaPausedAt: filter.waitingOnApplicant ? { $ne: null } : null });
     if (filter.slaStates?.length) {
-      // A completed case keeps the SLA state it was completed in; an open one is judged now.
-      const at = 'coalesce(e.completed_at, ?)';
+      // A completed case keeps the SLA state it was completed in, a paused one the state it paused in; an open one is judged now.
+      const at = 'coalesce(e.completed_at, e.sla_paused_at, ?)';
       const conditions: Record<SlaState, { sql: string; params: Date[] }> = {
         ON_TRACK: { sql: `${at} < e.sla_warning_at`, params: [now] },
         APPROACHING: { sql: `(${at} >= e.sla_warning_at and ${at} < e.sla_deadline)`, params: [now, now] },
@@ -141,14 +162,17 @@ export class QueueEntryRepository {
     return { items, total };
   }
 
-  /** Counts of the tenant's open cases, in one scan. */
+  /** Counts of the tenant's open cases, in one scan. A paused clock is judged at the moment it paused. */
   async summary(tenantId: string, now: Date): Promise<QueueCounts> {
-    const [row] = await this.em.execute<Record<keyof QueueCounts, string>[]>(
+    const band = (b: PriorityBand) => `count(*) FILTER (WHERE priority BETWEEN ${PRIORITY_BANDS[b].min} AND ${PRIORITY_BANDS[b].max}) AS "band${b}"`;
+    const [row] = await this.em.execute<Record<string, string>[]>(
       `SELECT count(*) FILTER (WHERE status = 'PENDING') AS pending,
               count(*) FILTER (WHERE status = 'ASSIGNED') AS assigned,
               count(*) FILTER (WHERE status = 'IN_PROGRESS') AS "inProgress",
-              count(*) FILTER (WHERE ?::timestamptz >= sla_warning_at AND ?::timestamptz < sla_deadline) AS "approachingSla",
-              count(*) FILTER (WHERE ?::timestamptz >= sla_deadline) AS breached,
+              count(*) FILTER (WHERE coalesce(sla_paused_at, ?::timestamptz) >= sla_warning_at AND coalesce(sla_paused_at, ?::timestamptz) < sla_deadline) AS "approachingSla",
+              count(*) FILTER (WHERE coalesce(sla_paused_at, ?::timestamptz) >= sla_deadline) AS breached,
+              count(*) FILTER (WHERE sla_paused_at IS NOT NULL) AS "waitingOnApplicant",
+              ${(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const).map(band).join(',\n              ')},
               count(*) AS total
          FROM ${this.table()} WHERE tenant_id = ? AND status <> 'COMPLETED'`,
       [now, now, now, tenantId],
@@ -159,7 +183,9 @@ export class QueueEntryRepository {
       inProgress: Number(row.inProgress),
       approachingSla: Number(row.approachingSla),
       breached: Number(row.breached),
+      waitingOnApplicant: Number(row.waitingOnApplicant),
       total: Number(row.total),
+      byPriorityBand: { CRITICAL: Number(row.bandCRITICAL), HIGH: Number(row.bandHIGH), MEDIUM: Number(row.bandMEDIUM), LOW: Number(row.bandLOW) },
     };
   }
 
@@ -200,7 +226,7 @@ export class QueueEntryRepository {
   }
 
   /** Gives a pending case to `analystId` (the actor or, with queue:assign, someone else). */
-  assign(tenantId: string, entryId: string, actor: QueueActor, analystId: string, now: Date, stage: StageChange): Promise<MoveResult> {
+  assign(tenantId: string, entryId: string, actor: QueueActor, analystId: string, now: Date, stage: StageChange, requestId?: string): Promise<MoveResult> {
     if (!isUuid(entryId)) return Promise.resolve({ outcome: 'not_found' });
     return this.em.transactional(async (tx) => {
       // The analyst lock makes "count active cases, then take one" atomic per analyst.
@@ -209,7 +235,28 @@ export class QueueEntryRepository {
       if (!entry) return { outcome: 'not_found' } as const;
       const active = await countActive(tx, tenantId, analystId);
       const detail = analystId === actor.id ? undefined : `assigned by ${actor.id}`;
-      return this.apply(tx, entry, decideAssign(entry, actor, analystId, active), now, stage, detail);
+      return this.apply(tx, entry, decideAssign(entry, actor, analystId, active), now, stage, { actor, detail, requestId });
+    });
+  }
+
+  /** A lead moves a held case to another analyst, with a reason (audited; the new analyst is notified). */
+  reassign(
+    tenantId: string,
+    entryId: string,
+    actor: QueueActor,
+    analystId: string,
+    reason: string,
+    now: Date,
+    stage: StageChange,
+    requestId?: string,
+  ): Promise<MoveResult> {
+    if (!isUuid(entryId)) return Promise.resolve({ outcome: 'not_found' });
+    return this.em.transactional(async (tx) => {
+      await lockKey(tx, ANALYST_LOCK, `${tenantId}/${analystId}`);
+      const entry = await lockEntry(tx, { tenantId, id: entryId });
+      if (!entry) return { outcome: 'not_found' } as const;
+      const active = await countActive(tx, tenantId, analystId);
+      return this.apply(tx, entry, decideReassign(entry, actor, analystId, reason, active), now, stage, { actor, detail: reason.trim(), requestId });
     });
   }
 
@@ -218,7 +265,7 @@ export class QueueEntryRepository {
     return this.em.transactional(async (tx) => {
       const entry = await lockEntry(tx, { tenantId, id: entryId });
       if (!entry) return { outcome: 'not_found' } as const;
-      return this.apply(tx, entry, decideStart(entry, actor), now, stage);
+      return this.apply(tx, entry, decideStart(entry, actor), now, stage, { actor });
     });
   }
 
@@ -227,7 +274,7 @@ export class QueueEntryRepository {
     return this.em.transactional(async (tx) => {
       const entry = await lockEntry(tx, { tenantId, id: entryId });
       if (!entry) return { outcome: 'not_found' } as const;
-      return this.apply(tx, entry, decideRelease(entry, actor, reason), now, stage, reason.trim());
+      return this.apply(tx, entry, decideRelease(entry, actor, reason), now, stage, { actor, detail: reason.trim() });
     });
   }
 
@@ -246,39 +293,126 @@ export class QueueEntryRepository {
       if (full) return { outcome: 'refused', refusal: full } as const;
       const entry = await tx.findOne(
         QueueEntryRecord,
-        { tenantId, status: 'PENDING' },
+        { tenantId, status: 'PENDING', slaPausedAt: null },
         { orderBy: { priority: 'desc', slaDeadline: 'asc', id: 'asc' }, lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, refresh: true },
       );
       if (!entry) return { outcome: 'none' } as const;
-      return this.apply(tx, entry, decideAssign(entry, actor, actor.id, active), now, stage);
-    });
-  }
-
-  /** Closes the open case of an application, if there is one (a decision was made). */
-  completeForApplication(tenantId: string, applicationId: string, now: Date, stage: StageChange, detail?: string): Promise<MoveResult> {
-    if (!isUuid(applicationId)) return Promise.resolve({ outcome: 'not_found' });
-    return this.em.transactional(async (tx) => {
-      const entry = await lockEntry(tx, { tenantId, applicationId, status: { $in: [...OPEN_STATUSES] } });
-      if (!entry) return { outcome: 'not_found' } as const;
-      return this.apply(tx, entry, decideComplete(entry), now, stage, detail);
+      return this.apply(tx, entry, decideAssign(entry, actor, actor.id, active), now, stage, { actor });
     });
   }
 
   /**
-   * Job scan, across tenants: locks open entries with an SLA alert due at
-   * `now` (rows another worker holds are skipped), marks the alerts as sent
-   * and hands each (entry, kind) to `stage` once.
+   * What a decision on the application does to its open case:
+   *  - an override waiting for a senior (overrideStatus PENDING): the case stays open with its analyst;
+   *  - DOCUMENTS_REQUESTED: the case stays open and its SLA clock pauses until the documents arrive;
+   *  - a rejected override: back in review with its analyst (REOPENED);
+   *  - anything else (a final decision, an approved override): COMPLETED.
+   */
+  applyDecision(
+    tenantId: string,
+    decision: {
+      decisionId: string;
+      applicationId: string;
+      outcome: string;
+      overrideStatus: 'PENDING' | 'APPROVED' | 'REJECTED' | null;
+      decidedBy: string | null;
+    },
+    calendar: BusinessCalendar,
+    now: Date,
+    stage: StageChange,
+  ): Promise<MoveResult> {
+    if (!isUuid(decision.applicationId)) return Promise.resolve({ outcome: 'not_found' });
+    return this.em.transactional(async (tx) => {
+      const entry = await lockEntry(tx, { tenantId, applicationId: decision.applicationId, status: { $in: [...OPEN_STATUSES] } });
+      if (!entry) return { outcome: 'not_found' } as const;
+      const actor = systemActor('decision');
+      if (decision.overrideStatus === 'PENDING') {
+        entry.awaitingOverrideDecisionId = isUuid(decision.decisionId) ? decision.decisionId : null;
+        entry.updatedAt = now;
+        return { outcome: 'unchanged', entry } as const;
+      }
+      if (decision.overrideStatus === 'REJECTED') {
+        entry.awaitingOverrideDecisionId = null;
+        return this.apply(tx, entry, decideReopen(entry), now, stage, { actor, detail: 'override rejected' });
+      }
+      entry.awaitingOverrideDecisionId = null;
+      if (decision.outcome !== 'DOCUMENTS_REQUESTED' && entry.slaPausedAt) {
+        // Decided while waiting on the applicant: the pause does not count against the SLA.
+        shiftClock(
+          entry,
+          resumeClock({ deadline: entry.slaDeadline, warningAt: entry.slaWarningAt, escalateAt: entry.slaEscalateAt }, entry.slaPausedAt, now, calendar),
+        );
+        entry.slaPausedAt = null;
+      }
+      if (decision.outcome === 'DOCUMENTS_REQUESTED') {
+        if (entry.slaPausedAt) return { outcome: 'unchanged', entry } as const;
+        return this.apply(tx, entry, { kind: 'apply', change: 'PAUSED', to: entry.status, assigneeId: entry.assigneeId ?? null }, now, stage, {
+          actor,
+          detail: 'documents requested from the applicant',
+        });
+      }
+      const by = decision.decidedBy ? ` by ${decision.decidedBy}` : '';
+      return this.apply(tx, entry, decideComplete(entry), now, stage, { actor, detail: `decision ${decision.outcome}${by}` });
+    });
+  }
+
+  /** The applicant's documents arrived: the paused clock runs again, each instant still ahead pushed out by the pause. */
+  resumeForApplication(
+    tenantId: string,
+    applicationId: string,
+    calendar: BusinessCalendar,
+    now: Date,
+    stage: StageChange,
+    requestId?: string,
+  ): Promise<MoveResult> {
+    if (!isUuid(applicationId)) return Promise.resolve({ outcome: 'not_found' });
+    return this.em.transactional(async (tx) => {
+      const entry = await lockEntry(tx, { tenantId, applicationId, status: { $in: [...OPEN_STATUSES] } });
+      if (!entry) return { outcome: 'not_found' } as const;
+      if (!entry.slaPausedAt) return { outcome: 'unchanged', entry } as const;
+      shiftClock(
+        entry,
+        resumeClock({ deadline: entry.slaDeadline, warningAt: entry.slaWarningAt, escalateAt: entry.slaEscalateAt }, entry.slaPausedAt, now, calendar),
+      );
+      const result = this.apply(tx, entry, { kind: 'apply', change: 'RESUMED', to: entry.status, assigneeId: entry.assigneeId ?? null }, now, stage, {
+        actor: systemActor('documents'),
+        detail: 'documents submitted by the applicant',
+      });
+      if (entry.assigneeId) {
+        stageNotification(
+          tx,
+          {
+            tenantId,
+            recipientId: entry.assigneeId,
+            kind: 'DOCUMENTS_SUBMITTED',
+            message: `The applicant sent the documents for application ${applicationId}; the review is due at ${entry.slaDeadline.toISOString()}`,
+            entryId: entry.id,
+            applicationId,
+          },
+          now,
+          requestId,
+        );
+      }
+      return result;
+    });
+  }
+
+  /**
+   * Job scan, across tenants: locks open entries with a running clock and an
+   * SLA alert due at `now` (rows another worker holds are skipped), marks the
+   * alerts as sent and hands each (entry, kind) to `stage` once.
    */
   async claimDueSlaAlerts(
     now: Date,
     limit: number,
-    stage: (em: EntityManager, entry: QueueEntryRecord, kind: SlaAlertKind) => void,
+    stage: (em: EntityManager, entry: QueueEntryRecord, kind: SlaAlertKind) => Promise<void>,
   ): Promise<{ entries: number; alerts: number }> {
     return this.em.transactional(async (tx) => {
       const entries = await tx.find(
         QueueEntryRecord,
         {
           status: { $in: [...OPEN_STATUSES] },
+          slaPausedAt: null,
           $or: [
             { warningSentAt: null, slaWarningAt: { $lte: now }, slaDeadline: { $gt: now } },
             { breachSentAt: null, slaDeadline: { $lte: now } },
@@ -295,12 +429,32 @@ export class QueueEntryRepository {
           if (kind === 'WARNING') entry.warningSentAt = now;
           if (kind === 'BREACHED') entry.breachSentAt = now;
           if (kind === 'ESCALATED') entry.escalationSentAt = now;
-          stage(tx, entry, kind);
+          await stage(tx, entry, kind);
           alerts++;
         }
+        // Crossing into the warning window or past the deadline is when urgency jumps: re-rank a waiting case at once.
+        if (entry.status === 'PENDING') entry.priority = priorityOfEntry(entry, now);
       }
       return { entries: entries.length, alerts };
     });
+  }
+
+  /** Job scan: tenants and their pending cases (clock running) inside the warning window or past it, most urgent first. */
+  async dueForAutoAssign(now: Date, limit: number): Promise<Map<string, string[]>> {
+    const rows = await this.em.find(
+      QueueEntryRecord,
+      { status: 'PENDING', slaPausedAt: null, slaWarningAt: { $lte: now } },
+      { fields: ['id', 'tenantId'], orderBy: { slaDeadline: 'asc', priority: 'desc', id: 'asc' }, limit },
+    );
+    const byTenant = new Map<string, string[]>();
+    for (const r of rows) byTenant.set(r.tenantId, [...(byTenant.get(r.tenantId) ?? []), r.id]);
+    return byTenant;
+  }
+
+  /** The assignment log of one case, oldest first. */
+  auditLog(tenantId: string, entryId: string): Promise<QueueAuditRecord[]> {
+    if (!isUuid(entryId)) return Promise.resolve([]);
+    return this.em.find(QueueAuditRecord, { tenantId, entryId }, { orderBy: { at: 'asc', id: 'asc' } });
   }
 
   /**
@@ -325,21 +479,38 @@ export class QueueEntryRepository {
     });
   }
 
-  /** Applies the domain's verdict to the locked entry and stages its event. */
-  private apply(tx: EntityManager, entry: QueueEntryRecord, transition: Transition, now: Date, stage: StageChange, detail?: string): MoveResult {
+  /**
+   * Applies the domain's verdict to the locked entry: writes it, logs it in
+   * the assignment log, tells an analyst given a case by someone else, keeps
+   * the analyst roster current, and stages the change event.
+   */
+  private async apply(
+    tx: EntityManager,
+    entry: QueueEntryRecord,
+    transition: Transition,
+    now: Date,
+    stage: StageChange,
+    how: { actor: QueueActor; detail?: string; requestId?: string },
+  ): Promise<MoveResult> {
     if (transition.kind === 'refuse') return { outcome: 'refused', refusal: transition.refusal };
     if (transition.kind === 'unchanged') return { outcome: 'unchanged', entry };
+    const { actor, detail } = how;
+    const from = { status: entry.status, assigneeId: entry.assigneeId ?? null };
     entry.status = transition.to;
     entry.assigneeId = transition.assigneeId;
     entry.updatedAt = now;
     entry.version += 1;
     switch (transition.change) {
       case 'ASSIGNED':
+      case 'REASSIGNED':
         entry.assignedAt = now;
         entry.startedAt = null;
         break;
       case 'STARTED':
         entry.startedAt = now;
+        break;
+      case 'REOPENED':
+        entry.startedAt = entry.startedAt ?? now;
         break;
       case 'RELEASED':
         entry.assignedAt = null;
@@ -349,9 +520,59 @@ export class QueueEntryRepository {
         break;
       case 'COMPLETED':
         entry.completedAt = now;
+        entry.slaPausedAt = null;
+        break;
+      case 'PAUSED':
+        entry.slaPausedAt = now;
+        break;
+      case 'RESUMED':
+        entry.slaPausedAt = null;
+        entry.priority = priorityOfEntry(entry, now);
         break;
       case 'CREATED':
         break;
+    }
+    tx.persist(
+      tx.create(QueueAuditRecord, {
+        id: randomUUID(),
+        tenantId: entry.tenantId,
+        entryId: entry.id,
+        action: transition.change,
+        actorId: actor.id,
+        fromStatus: from.status,
+        toStatus: entry.status,
+        fromAssignee: from.assigneeId,
+        toAssignee: entry.assigneeId ?? null,
+        reason: detail ?? null,
+        at: now,
+      }),
+    );
+    const given = transition.change === 'ASSIGNED' || transition.change === 'REASSIGNED';
+    const sightings: { analystId: string; senior: boolean | null; assigned?: boolean }[] = [];
+    if (!isSystem(actor.id)) sightings.push({ analystId: actor.id, senior: actor.permissions.includes(Permission.QueueAssign) });
+    if (given && entry.assigneeId) {
+      const self = sightings.find((s) => s.analystId === entry.assigneeId);
+      if (self) self.assigned = true;
+      else sightings.push({ analystId: entry.assigneeId, senior: null, assigned: true });
+    }
+    await new AnalystRepository(tx).seenAll(entry.tenantId, sightings, now);
+    if (given && entry.assigneeId) {
+      if (entry.assigneeId !== actor.id) {
+        const by = isSystem(actor.id) ? 'automatically, its deadline is near' : `by ${actor.id}`;
+        stageNotification(
+          tx,
+          {
+            tenantId: entry.tenantId,
+            recipientId: entry.assigneeId,
+            kind: 'CASE_ASSIGNED',
+            message: `Application ${entry.applicationId} was assigned to you ${by}${transition.change === 'REASSIGNED' && detail ? `: ${detail}` : ''}`,
+            entryId: entry.id,
+            applicationId: entry.applicationId,
+          },
+          now,
+          how.requestId,
+        );
+      }
     }
     stage(tx, entry, transition.change, detail);
     return { outcome: 'moved', entry };
@@ -362,6 +583,13 @@ export class QueueEntryRepository {
   }
 }
 
+/** Sets the entry's SLA instants (after a pause). */
+function shiftClock(entry: QueueEntryRecord, clock: { deadline: Date; warningAt: Date; escalateAt: Date }): void {
+  entry.slaDeadline = clock.deadline;
+  entry.slaWarningAt = clock.warningAt;
+  entry.slaEscalateAt = clock.escalateAt;
+}
+
 async function lockKey(tx: EntityManager, namespace: number, key: string): Promise<void> {
   await tx.execute('SELECT pg_advisory_xact_lock(?::int, hashtext(?))', [namespace, key]);
 }
@@ -370,6 +598,7 @@ function lockEntry(tx: EntityManager, where: FilterQuery<QueueEntryRecord>): Pro
   return tx.findOne(QueueEntryRecord, where, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
 }
 
+/** Held cases whose clock runs: a case waiting on the applicant does not take one of the analyst's five places. */
 function countActive(tx: EntityManager, tenantId: string, analystId: string): Promise<number> {
-  return tx.count(QueueEntryRecord, { tenantId, assigneeId: analystId, status: { $in: [...ACTIVE_STATUSES] } });
+  return tx.count(QueueEntryRecord, { tenantId, assigneeId: analystId, status: { $in: [...ACTIVE_STATUSES] }, slaPausedAt: null });
 }

@@ -1,6 +1,6 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
-/** A tenant's review SLA. Tenants without a row get DEFAULT_SLA_POLICY (4 hours, around the clock). */
+/** A tenant's review SLA and business calendar. Tenants without a row get DEFAULT_SLA_POLICY (4 hours, around the clock). */
 @Entity({ tableName: 'sla_policies' })
 export class SlaPolicyRecord {
   @PrimaryKey({ type: 'text' })
@@ -14,6 +14,24 @@ export class SlaPolicyRecord {
 
   @Property({ type: 'integer' })
   escalateSecondsAfter!: number;
+
+  /** The business calendar (domain/business-calendar.ts); the defaults are around the clock in UTC. */
+  @Property({ type: 'text' })
+  timeZone!: string;
+
+  /** ISO weekdays, 1 = Monday. */
+  @Property({ type: 'integer[]' })
+  workingDays!: number[];
+
+  @Property({ type: 'text' })
+  workingStart!: string;
+
+  @Property({ type: 'text' })
+  workingEnd!: string;
+
+  /** Local dates YYYY-MM-DD. */
+  @Property({ type: 'text[]' })
+  holidays!: string[];
 
   @Property({ type: 'timestamptz' })
   updatedAt!: Date;

@@ -1,21 +1,49 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { AROUND_THE_CLOCK } from '../domain/business-calendar.js';
 import { DEFAULT_SLA_POLICY, type SlaPolicy, validateSlaPolicy } from '../domain/sla-clock.js';
 import { SlaPolicyRecord } from './sla-policy.entity.js';
 
-/** Each tenant's review SLA; the default (4 hours, around the clock) when none is stored. */
+/** A policy with its calendar always present, as stored or defaulted. */
+export type StoredSlaPolicy = Required<SlaPolicy> & { updatedAt: Date | null };
+
+/** Each tenant's review SLA and business calendar; the default (4 hours, around the clock) when none is stored. */
 export class SlaPolicyRepository {
   constructor(private readonly em: EntityManager) {}
 
-  async forTenant(tenantId: string): Promise<SlaPolicy> {
+  async forTenant(tenantId: string): Promise<StoredSlaPolicy> {
     const row = await this.em.findOne(SlaPolicyRecord, { tenantId });
-    if (!row) return DEFAULT_SLA_POLICY;
-    return { reviewSlaSeconds: row.reviewSlaSeconds, warningSecondsBefore: row.warningSecondsBefore, escalateSecondsAfter: row.escalateSecondsAfter };
+    if (!row) return { ...DEFAULT_SLA_POLICY, calendar: AROUND_THE_CLOCK, updatedAt: null };
+    return {
+      reviewSlaSeconds: row.reviewSlaSeconds,
+      warningSecondsBefore: row.warningSecondsBefore,
+      escalateSecondsAfter: row.escalateSecondsAfter,
+      calendar: {
+        timeZone: row.timeZone,
+        workingDays: row.workingDays,
+        workingHours: { start: row.workingStart, end: row.workingEnd },
+        holidays: row.holidays,
+      },
+      updatedAt: row.updatedAt,
+    };
   }
 
-  /** Sets the tenant's policy; it applies to cases queued from now on. */
-  async save(tenantId: string, policy: SlaPolicy): Promise<void> {
+  /** Sets the tenant's policy; it applies to cases queued (or resumed) from now on. Throws RangeError when invalid. */
+  async save(tenantId: string, policy: SlaPolicy, now = new Date()): Promise<StoredSlaPolicy> {
     const problems = validateSlaPolicy(policy);
     if (problems.length) throw new RangeError(`Invalid SLA policy: ${problems.join('; ')}`);
-    await this.em.upsert(SlaPolicyRecord, { tenantId, ...policy, updatedAt: new Date() });
+    const calendar = policy.calendar ?? AROUND_THE_CLOCK;
+    await this.em.upsert(SlaPolicyRecord, {
+      tenantId,
+      reviewSlaSeconds: policy.reviewSlaSeconds,
+      warningSecondsBefore: policy.warningSecondsBefore,
+      escalateSecondsAfter: policy.escalateSecondsAfter,
+      timeZone: calendar.timeZone,
+      workingDays: [...calendar.workingDays].sort((a, b) => a - b),
+      workingStart: calendar.workingHours.start,
+      workingEnd: calendar.workingHours.end,
+      holidays: [...new Set(calendar.holidays)].sort(),
+      updatedAt: now,
+    });
+    return this.forTenant(tenantId);
   }
 }

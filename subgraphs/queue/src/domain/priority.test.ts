@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ROUTING_THRESHOLDS, PRIORITY_WEIGHTS, type PriorityInputs, priorityOf, prioritySignals } from './priority.js';
+import { DEFAULT_ROUTING_THRESHOLDS, PRIORITY_WEIGHTS, type PriorityInputs, priorityBandOf, priorityOf, prioritySignals } from './priority.js';
 
 const createdAt = new Date('2026-03-02T09:00:00Z');
 const slaDeadline = new Date('2026-03-02T13:00:00Z');
@@ -65,5 +65,11 @@ describe('priority', () => {
 
   it('is a whole number', () => {
     expect(Number.isInteger(priorityOf({ ...base, probabilityOfDefault: 0.2, loanAmount: 12_345, now: after(77) }))).toBe(true);
+  });
+});
+
+describe('priority bands', () => {
+  it('cover 0–100 without gaps, each boundary in the higher band', () => {
+    expect([0, 24, 25, 49, 50, 74, 75, 100].map(priorityBandOf)).toEqual(['LOW', 'LOW', 'MEDIUM', 'MEDIUM', 'HIGH', 'HIGH', 'CRITICAL', 'CRITICAL']);
   });
 });

@@ -81,3 +81,19 @@ export function priorityOf(input: PriorityInputs): number {
     PRIORITY_WEIGHTS.closeness * s.closeness + PRIORITY_WEIGHTS.sla * s.sla + PRIORITY_WEIGHTS.amount * s.amount + PRIORITY_WEIGHTS.waiting * s.waiting;
   return Math.min(100, Math.max(0, Math.round(weighted)));
 }
+
+/** Bands for counting and filtering: CRITICAL ≥ 75, HIGH 50–74, MEDIUM 25–49, LOW < 25. */
+export type PriorityBand = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW';
+export const PRIORITY_BANDS: Record<PriorityBand, { min: number; max: number }> = {
+  CRITICAL: { min: 75, max: 100 },
+  HIGH: { min: 50, max: 74 },
+  MEDIUM: { min: 25, max: 49 },
+  LOW: { min: 0, max: 24 },
+};
+
+export function priorityBandOf(priority: number): PriorityBand {
+  if (priority >= PRIORITY_BANDS.CRITICAL.min) return 'CRITICAL';
+  if (priority >= PRIORITY_BANDS.HIGH.min) return 'HIGH';
+  if (priority >= PRIORITY_BANDS.MEDIUM.min) return 'MEDIUM';
+  return 'LOW';
+}

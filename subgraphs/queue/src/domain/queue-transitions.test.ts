@@ -1,6 +1,16 @@
 import { Permission } from '@tandem/platform';
 import { describe, expect, it } from 'vitest';
-import { decideAssign, decideComplete, decideRelease, decideStart, type EntryState, MAX_ACTIVE_CASES, type QueueActor } from './queue-transitions.js';
+import {
+  decideAssign,
+  decideComplete,
+  decideReassign,
+  decideRelease,
+  decideReopen,
+  decideStart,
+  type EntryState,
+  MAX_ACTIVE_CASES,
+  type QueueActor,
+} from './queue-transitions.js';
 
 const analyst: QueueActor = { id: 'ana', permissions: [Permission.QueueView, Permission.DecisionCreate] };
 const readonly: QueueActor = { id: 'rob', permissions: [Permission.QueueView] };
@@ -83,5 +93,34 @@ describe('complete', () => {
       expect(decideComplete(entry)).toMatchObject({ kind: 'apply', change: 'COMPLETED', to: 'COMPLETED', assigneeId: entry.assigneeId });
     }
     expect(decideComplete(completed)).toEqual({ kind: 'unchanged' });
+  });
+});
+
+describe('reassign', () => {
+  const reason = 'Ana is on leave this week';
+  it('moves a held case to another analyst, back to ASSIGNED', () => {
+    expect(decideReassign(inProgressAna, lead, 'bob', reason, 2)).toEqual({ kind: 'apply', change: 'REASSIGNED', to: 'ASSIGNED', assigneeId: 'bob' });
+    expect(decideReassign(assignedToAna, lead, 'bob', reason, 0)).toMatchObject({ kind: 'apply', assigneeId: 'bob' });
+  });
+  it('needs a reason, queue:assign, a held case, a different analyst and room under the cap', () => {
+    expect(decideReassign(inProgressAna, lead, 'bob', ' no ', 0)).toMatchObject({ refusal: { code: 'BAD_USER_INPUT' } });
+    expect(decideReassign(inProgressAna, analyst, 'bob', reason, 0)).toMatchObject({ refusal: { code: 'FORBIDDEN' } });
+    expect(decideReassign(pending, lead, 'bob', reason, 0)).toMatchObject({ refusal: { code: 'CONFLICT', reason: expect.stringContaining('assign it') } });
+    expect(decideReassign(completed, lead, 'bob', reason, 0)).toMatchObject({ refusal: { code: 'CONFLICT' } });
+    expect(decideReassign(inProgressAna, lead, 'ana', reason, 0)).toMatchObject({ refusal: { code: 'CONFLICT' } });
+    expect(decideReassign(inProgressAna, lead, 'bob', reason, MAX_ACTIVE_CASES)).toMatchObject({
+      refusal: { code: 'CONFLICT', reason: expect.stringContaining('limit is 5') },
+    });
+  });
+});
+
+describe('reopen (override rejected)', () => {
+  it('puts the case back in review with its analyst', () => {
+    expect(decideReopen(inProgressAna)).toEqual({ kind: 'apply', change: 'REOPENED', to: 'IN_PROGRESS', assigneeId: 'ana' });
+    expect(decideReopen(assignedToAna)).toMatchObject({ kind: 'apply', to: 'IN_PROGRESS', assigneeId: 'ana' });
+  });
+  it('leaves an unheld case pending and refuses a completed one', () => {
+    expect(decideReopen(pending)).toEqual({ kind: 'unchanged' });
+    expect(decideReopen(completed)).toMatchObject({ kind: 'refuse', refusal: { code: 'CONFLICT' } });
   });
 });

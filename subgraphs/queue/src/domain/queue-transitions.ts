@@ -1,6 +1,18 @@
 import { Permission, type QueueChangeKind, type QueueEntryStatus } from '@tandem/platform';
 
 /**
+ * The kinds of change this subgraph publishes on queue.entry_changed: the
+ * catalogue's QueueChangeKind plus REASSIGNED (a lead moved a held case),
+ * PAUSED / RESUMED (the SLA clock stopped for the applicant's documents and
+ * started again) and REOPENED (a rejected override sent the case back to its
+ * analyst). TODO(topics.ts): widen QueueChangeKind to these; consumers read
+ * status/assignee/deadline, never switch on the kind.
+ */
+/** Every kind of move a case makes; the catalogue's QueueChangeKind lists them all. */
+export type QueueCaseChangeKind = QueueChangeKind;
+export const MIN_REASSIGN_REASON_LENGTH = 5;
+
+/**
  * The life of a review case and who may move it:
  *
  *   PENDING ──assign──▶ ASSIGNED ──start──▶ IN_PROGRESS ──(decision.made)──▶ COMPLETED
@@ -13,6 +25,12 @@ import { Permission, type QueueChangeKind, type QueueEntryStatus } from '@tandem
  * - start, release: the assignee only; release needs a reason.
  * - complete: the system, when a decision for the application is made; from
  *   any open status (a senior may decide a case nobody took).
+ * - reassign (ASSIGNED/IN_PROGRESS → ASSIGNED to another analyst): queue:assign, with a reason.
+ * - reopen (→ IN_PROGRESS, same analyst): the system, when the analyst's override is rejected.
+ * - pause / resume: the system, when documents are requested / arrive; the
+ *   status stays, only the SLA clock stops (a paused case does not count
+ *   towards its analyst's 5 active cases, so waiting on applicants does not
+ *   block them; on resumption they may briefly hold more).
  *
  * Repeating a move that already happened (assigning a case to the analyst who
  * has it, starting a case already in progress) changes nothing and is not an
@@ -41,7 +59,7 @@ export interface Refusal {
 }
 
 export type Transition =
-  | { kind: 'apply'; change: QueueChangeKind; to: QueueEntryStatus; assigneeId: string | null }
+  | { kind: 'apply'; change: QueueCaseChangeKind; to: QueueEntryStatus; assigneeId: string | null }
   | { kind: 'unchanged' }
   | { kind: 'refuse'; refusal: Refusal };
 
@@ -113,4 +131,39 @@ export function decideRelease(entry: EntryState, actor: QueueActor, reason: stri
 export function decideComplete(entry: EntryState): Transition {
   if (entry.status === 'COMPLETED') return { kind: 'unchanged' };
   return { kind: 'apply', change: 'COMPLETED', to: 'COMPLETED', assigneeId: entry.assigneeId ?? null };
+}
+
+/**
+ * reassign: a lead (queue:assign) moves a held case from its analyst to
+ * another, with a reason; the new analyst starts from ASSIGNED and the cap
+ * applies to them. A pending case is assigned, not reassigned.
+ */
+export function decideReassign(
+  entry: EntryState,
+  actor: QueueActor,
+  analystId: string,
+  reason: string | null | undefined,
+  activeCasesOfAnalyst: number,
+): Transition {
+  if ((reason ?? '').trim().length < MIN_REASSIGN_REASON_LENGTH) {
+    return refuse('BAD_USER_INPUT', `A reassignment needs a reason of at least ${MIN_REASSIGN_REASON_LENGTH} characters`);
+  }
+  if (!actor.permissions.includes(Permission.QueueAssign)) return refuse('FORBIDDEN', `Reassigning a case needs ${Permission.QueueAssign}`);
+  const closed = refuseIfCompleted(entry, 'reassigned');
+  if (closed) return closed;
+  if (entry.status === 'PENDING') return refuse('CONFLICT', 'The case is not assigned to anyone; assign it instead');
+  if (entry.assigneeId === analystId) return refuse('CONFLICT', `The case is already assigned to ${analystId}`);
+  const full = capacityRefusal(analystId, actor.id, activeCasesOfAnalyst);
+  if (full) return { kind: 'refuse', refusal: full };
+  return { kind: 'apply', change: 'REASSIGNED', to: 'ASSIGNED', assigneeId: analystId };
+}
+
+/**
+ * A rejected override: the decision did not stand, so the case goes back to
+ * the analyst who made it, in review again. A case nobody held stays pending.
+ */
+export function decideReopen(entry: EntryState): Transition {
+  if (entry.status === 'COMPLETED') return refuse('CONFLICT', 'The case is already completed; it cannot be reopened');
+  if (!entry.assigneeId) return { kind: 'unchanged' };
+  return { kind: 'apply', change: 'REOPENED', to: 'IN_PROGRESS', assigneeId: entry.assigneeId };
 }

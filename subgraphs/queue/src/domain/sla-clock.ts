@@ -1,21 +1,24 @@
+import { AROUND_THE_CLOCK, addWorkingSeconds, type BusinessCalendar, validateCalendar, workingSecondsBetween } from './business-calendar.js';
+
 /**
- * The review SLA of a queued case.
- *
- * A case must be decided within `reviewSlaSeconds` of entering the queue:
- *   deadline  = createdAt + reviewSlaSeconds
- *   warningAt = deadline − warningSecondsBefore      (APPROACHING from here)
+ * The review SLA of a queued case, in the working time of the tenant's
+ * business calendar (domain/business-calendar.ts; "+" below adds working time):
+ *   deadline   = createdAt + reviewSlaSeconds
+ *   warningAt  = deadline − warningSecondsBefore     (APPROACHING from here)
  *   escalateAt = deadline + escalateSecondsAfter     (still open this long after the deadline: escalate)
  *
- * Time is wall-clock time: the demo tenant works around the clock. A tenant's
- * SlaPolicy is deliberately this small shape so a business calendar (opening
- * hours, holidays) can later replace the plain addition without touching callers.
+ * The demo tenant works around the clock, where working time is elapsed time.
+ * While a case waits on the applicant (documents requested) the clock is
+ * paused; on resumption every instant still ahead is pushed out by the
+ * working time the pause took (resumeClock).
  */
-
 export interface SlaPolicy {
   reviewSlaSeconds: number;
   warningSecondsBefore: number;
   /** How long past the deadline an open case is escalated (a third, last alert). */
   escalateSecondsAfter: number;
+  /** When the clock runs; around the clock when absent. */
+  calendar?: BusinessCalendar;
 }
 
 export const DEFAULT_SLA_POLICY: SlaPolicy = {
@@ -42,19 +45,37 @@ export function validateSlaPolicy(policy: SlaPolicy): string[] {
   if (!wholeSeconds(policy.warningSecondsBefore)) problems.push('warningSecondsBefore must be a whole number of seconds, 0 or more');
   else if (policy.warningSecondsBefore > policy.reviewSlaSeconds) problems.push('warningSecondsBefore must not exceed reviewSlaSeconds');
   if (!wholeSeconds(policy.escalateSecondsAfter)) problems.push('escalateSecondsAfter must be a whole number of seconds, 0 or more');
+  if (policy.calendar) problems.push(...validateCalendar(policy.calendar));
   return problems;
 }
 
 export function slaClock(createdAt: Date, policy: SlaPolicy = DEFAULT_SLA_POLICY): SlaClock {
   const problems = validateSlaPolicy(policy);
   if (problems.length) throw new RangeError(`Invalid SLA policy: ${problems.join('; ')}`);
-  const deadline = new Date(createdAt.getTime() + policy.reviewSlaSeconds * 1000);
+  const calendar = policy.calendar ?? AROUND_THE_CLOCK;
   return {
     startedAt: createdAt,
-    deadline,
-    warningAt: new Date(deadline.getTime() - policy.warningSecondsBefore * 1000),
-    escalateAt: new Date(deadline.getTime() + policy.escalateSecondsAfter * 1000),
+    deadline: addWorkingSeconds(createdAt, policy.reviewSlaSeconds, calendar),
+    // warningSecondsBefore ≤ reviewSlaSeconds (validated), so this is "deadline − warning" in working time
+    warningAt: addWorkingSeconds(createdAt, policy.reviewSlaSeconds - policy.warningSecondsBefore, calendar),
+    escalateAt: addWorkingSeconds(createdAt, policy.reviewSlaSeconds + policy.escalateSecondsAfter, calendar),
   };
+}
+
+/**
+ * The clock after a pause from `pausedAt` to `resumedAt`: each instant still
+ * ahead when the clock paused keeps the working time it had left, counted
+ * from `resumedAt`; instants already passed (a breach before the pause) stay.
+ */
+export function resumeClock<C extends Pick<SlaClock, 'deadline' | 'warningAt' | 'escalateAt'>>(
+  clock: C,
+  pausedAt: Date,
+  resumedAt: Date,
+  calendar: BusinessCalendar = AROUND_THE_CLOCK,
+): Pick<SlaClock, 'deadline' | 'warningAt' | 'escalateAt'> {
+  const shift = (instant: Date) =>
+    instant.getTime() <= pausedAt.getTime() ? instant : addWorkingSeconds(resumedAt, workingSecondsBetween(pausedAt, instant, calendar), calendar);
+  return { deadline: shift(clock.deadline), warningAt: shift(clock.warningAt), escalateAt: shift(clock.escalateAt) };
 }
 
 /** Where a case stands against its deadline at `now`; the deadline itself already counts as breached. */

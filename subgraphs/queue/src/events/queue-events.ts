@@ -1,28 +1,35 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   type ApplicationScored,
+  CaseTopic,
   type ConsumerHandlers,
   createLogger,
+  type DecisionContested,
   type DecisionMade,
+  DecisionTopic,
+  type DocumentsSubmitted,
   type EventEnvelope,
-  type QueueChangeKind,
+  type OverrideRejected,
   type QueueEntryChanged,
   recordEvent,
   type SlaWarning,
   Topic,
 } from '@tandem/platform';
+import { AnalystRepository } from '../data/analyst.repository.js';
+import { stageNotification } from '../data/notification.repository.js';
 import type { QueueEntryRecord } from '../data/queue-entry.entity.js';
 import { isUuid, QueueEntryRepository, type StageChange } from '../data/queue-entry.repository.js';
 import { SlaPolicyRepository } from '../data/sla-policy.repository.js';
+import { SLA_NOTIFICATION, slaAlertMessage, slaAlertRecipients } from '../domain/notifications.js';
+import type { QueueCaseChangeKind } from '../domain/queue-transitions.js';
 import type { SlaAlertKind } from '../domain/sla-clock.js';
 
 const SOURCE = 'queue';
 const log = createLogger('queue-events');
 
-
 /** Published: every change of a case, in the transaction that makes it. */
 export function queueEntryChangedStager(requestId?: string): StageChange {
-  return (em: EntityManager, entry: QueueEntryRecord, kind: QueueChangeKind, reason?: string) => {
+  return (em: EntityManager, entry: QueueEntryRecord, kind: QueueCaseChangeKind, reason?: string) => {
     const payload: QueueEntryChanged = {
       kind,
       entryId: entry.id,
@@ -38,10 +45,36 @@ export function queueEntryChangedStager(requestId?: string): StageChange {
   };
 }
 
-/** Published by the SLA watcher: once per (entry, kind). */
-export function stageSlaWarning(em: EntityManager, entry: QueueEntryRecord, kind: SlaAlertKind): void {
-  const payload: SlaWarning = { kind, entryId: entry.id, applicationId: entry.applicationId, slaDeadline: entry.slaDeadline.toISOString() };
-  recordEvent(em, SOURCE, Topic.SlaWarning, entry.tenantId, payload);
+/**
+ * Published by the SLA watcher, once per (entry, kind): the SlaWarning event
+ * and an in-app notification for each recipient (domain/notifications.ts).
+ * `seniorsOf` is asked once per tenant and pass.
+ */
+export function slaAlertStager(now: Date) {
+  const seniors = new Map<string, Promise<string[]>>();
+  return async (em: EntityManager, entry: QueueEntryRecord, kind: SlaAlertKind): Promise<void> => {
+    const payload: SlaWarning = { kind, entryId: entry.id, applicationId: entry.applicationId, slaDeadline: entry.slaDeadline.toISOString() };
+    recordEvent(em, SOURCE, Topic.SlaWarning, entry.tenantId, payload);
+    let seniorIds = seniors.get(entry.tenantId);
+    if (!seniorIds) {
+      seniorIds = new AnalystRepository(em).seniorIds(entry.tenantId);
+      seniors.set(entry.tenantId, seniorIds);
+    }
+    for (const recipientId of slaAlertRecipients(kind, entry.assigneeId, await seniorIds)) {
+      stageNotification(
+        em,
+        {
+          tenantId: entry.tenantId,
+          recipientId,
+          kind: SLA_NOTIFICATION[kind],
+          message: slaAlertMessage(kind, entry.applicationId, entry.slaDeadline),
+          entryId: entry.id,
+          applicationId: entry.applicationId,
+        },
+        now,
+      );
+    }
+  };
 }
 
 function problemsOf(p: ApplicationScored): string[] {
@@ -83,12 +116,61 @@ export function queueConsumers(): ConsumerHandlers {
       if (!created) log.info({ applicationId: e.payload.applicationId }, 'application already has an open review case');
     },
     [Topic.DecisionMade]: async (em, e: EventEnvelope<DecisionMade>) => {
-      await new QueueEntryRepository(em).completeForApplication(
+      const { calendar } = await new SlaPolicyRepository(em).forTenant(e.tenantId);
+      await new QueueEntryRepository(em).applyDecision(e.tenantId, e.payload, calendar, new Date(), queueEntryChangedStager(e.requestId));
+    },
+    // The state change came with DecisionMade (overrideStatus REJECTED); this one carries the reason for the analyst.
+    [DecisionTopic.OverrideRejected]: async (em, e: EventEnvelope<OverrideRejected>) => {
+      const p = e.payload;
+      if (!p.analystId) return;
+      const entry = await new QueueEntryRepository(em).byApplicationLoader(e.tenantId).load(p.applicationId);
+      stageNotification(
+        em,
+        {
+          tenantId: e.tenantId,
+          recipientId: p.analystId,
+          kind: 'OVERRIDE_REJECTED',
+          message: `Your override on application ${p.applicationId} was rejected by ${p.rejectedBy}: ${p.reason}. The case is back with you.`,
+          entryId: entry?.id ?? null,
+          applicationId: isUuid(p.applicationId) ? p.applicationId : null,
+        },
+        new Date(),
+        e.requestId,
+      );
+    },
+    [CaseTopic.DocumentsSubmitted]: async (em, e: EventEnvelope<DocumentsSubmitted>) => {
+      const { calendar } = await new SlaPolicyRepository(em).forTenant(e.tenantId);
+      const result = await new QueueEntryRepository(em).resumeForApplication(
         e.tenantId,
         e.payload.applicationId,
+        calendar,
         new Date(),
         queueEntryChangedStager(e.requestId),
-        `decision ${e.payload.outcome}${e.payload.decidedBy ? ` by ${e.payload.decidedBy}` : ''}`,
+        e.requestId,
+      );
+      if (result.outcome === 'not_found') log.info({ applicationId: e.payload.applicationId }, 'documents for an application without an open case');
+    },
+    // GDPR Art. 22(3): a contested automated decision gets a human re-review, on the original evidence.
+    [DecisionTopic.DecisionContested]: async (em, e: EventEnvelope<DecisionContested>) => {
+      const evidence = e.payload.evidence;
+      const problems = problemsOf({ ...evidence, submittedAt: '' });
+      if (problems.length) {
+        log.error({ eventId: e.id, problems }, 'decision.contested event not queued: malformed evidence');
+        return;
+      }
+      const policy = await new SlaPolicyRepository(em).forTenant(e.tenantId);
+      await new QueueEntryRepository(em).createForReview(
+        {
+          tenantId: e.tenantId,
+          applicationId: evidence.applicationId,
+          probabilityOfDefault: evidence.probabilityOfDefault,
+          routeReason: `Contested automated decision (${evidence.route}): human re-review`,
+          modelRecommendation: evidence.modelRecommendation,
+          loanAmount: evidence.loanAmount,
+        },
+        policy,
+        new Date(),
+        queueEntryChangedStager(e.requestId),
       );
     },
   };

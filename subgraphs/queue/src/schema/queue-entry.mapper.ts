@@ -17,6 +17,8 @@ export function toQueueEntry(r: QueueEntryRecord): QueueEntry {
     applicationId: r.applicationId,
     assigneeId: r.assigneeId ?? null,
     slaWarningAt: r.slaWarningAt,
+    slaPausedAt: r.slaPausedAt ?? null,
+    awaitingOverrideApproval: !!r.awaitingOverrideDecisionId,
   };
 }
 

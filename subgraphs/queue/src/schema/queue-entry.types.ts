@@ -35,8 +35,28 @@ export enum QueueChangeKind {
   STARTED = 'STARTED',
   RELEASED = 'RELEASED',
   COMPLETED = 'COMPLETED',
+  REASSIGNED = 'REASSIGNED',
+  PAUSED = 'PAUSED',
+  RESUMED = 'RESUMED',
+  REOPENED = 'REOPENED',
 }
-registerEnumType(QueueChangeKind, { name: 'QueueChangeKind' });
+registerEnumType(QueueChangeKind, {
+  name: 'QueueChangeKind',
+  valuesConfig: {
+    REASSIGNED: { description: 'A lead moved the held case to another analyst' },
+    PAUSED: { description: 'Documents were requested: the SLA clock stopped' },
+    RESUMED: { description: 'The documents arrived: the SLA clock runs again, its deadline pushed out by the pause' },
+    REOPENED: { description: 'An override was rejected: the case is back in review with its analyst' },
+  },
+});
+
+export enum PriorityBand {
+  CRITICAL = 'CRITICAL',
+  HIGH = 'HIGH',
+  MEDIUM = 'MEDIUM',
+  LOW = 'LOW',
+}
+registerEnumType(PriorityBand, { name: 'PriorityBand', description: 'Priority ranges: CRITICAL 75–100, HIGH 50–74, MEDIUM 25–49, LOW 0–24' });
 
 export enum SlaWarningKind {
   WARNING = 'WARNING',
@@ -83,11 +103,44 @@ export class QueueEntry {
   startedAt!: Date | null;
   @Field(() => Date, { nullable: true })
   completedAt!: Date | null;
+  @Field({ description: 'From here the case is APPROACHING its deadline' })
+  slaWarningAt!: Date;
+  @Field(() => Date, { nullable: true, description: 'Since when the SLA clock is paused, waiting on the applicant (documents requested); null when it runs' })
+  slaPausedAt!: Date | null;
+  @Field({ description: 'An override decision on this case waits for a senior analyst; the case stays with its analyst meanwhile' })
+  awaitingOverrideApproval!: boolean;
 
   // Resolved by field resolvers from these (not exposed as such).
   applicationId!: string;
   assigneeId!: string | null;
-  slaWarningAt!: Date;
+}
+
+@ObjectType({ description: 'One move of a review case, as logged' })
+export class QueueCaseMove {
+  @Field(() => QueueChangeKind)
+  action!: QueueChangeKind;
+  @Field({ description: 'A user id, or system:<what> for the system (decision events, the auto-assign job)' })
+  actorId!: string;
+  @Field(() => QueueEntryStatus)
+  fromStatus!: QueueEntryStatus;
+  @Field(() => QueueEntryStatus)
+  toStatus!: QueueEntryStatus;
+  @Field(() => ID, { nullable: true })
+  fromAssigneeId!: string | null;
+  @Field(() => ID, { nullable: true })
+  toAssigneeId!: string | null;
+  @Field(() => String, { nullable: true })
+  reason!: string | null;
+  @Field()
+  at!: Date;
+}
+
+@ObjectType({ description: 'Open cases in one priority band' })
+export class PriorityBandCount {
+  @Field(() => PriorityBand)
+  band!: PriorityBand;
+  @Field(() => Int)
+  count!: number;
 }
 
 @ObjectType({ description: "Counts of your tenant's open cases" })
@@ -102,8 +155,12 @@ export class QueueSummary {
   approachingSla!: number;
   @Field(() => Int, { description: 'Open cases past their deadline' })
   breached!: number;
+  @Field(() => Int, { description: 'Open cases whose SLA clock is paused, waiting on the applicant' })
+  waitingOnApplicant!: number;
   @Field(() => Int, { description: 'All open cases' })
   total!: number;
+  @Field(() => [PriorityBandCount], { description: 'Open cases by priority band, highest first' })
+  byPriorityBand!: PriorityBandCount[];
 }
 
 @ObjectType({ description: 'A change of a review case' })

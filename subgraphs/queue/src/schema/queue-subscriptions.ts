@@ -1,5 +1,6 @@
-import { Authorized, Resolver, Subscription } from 'type-graphql';
 import { badInput, Permission } from '@tandem/platform';
+import { Authorized, Resolver, Subscription } from 'type-graphql';
+import { NotificationReceivedEvent } from './notification.types.js';
 import { QueueChangedEvent, SlaWarningEvent } from './queue-entry.types.js';
 
 const SERVED_BY_GATEWAY = 'Subscriptions are served by the gateway over graphql-ws at /graphql';
@@ -9,9 +10,10 @@ const refuse = (): never => {
 
 /**
  * The queue's Subscription root fields. The gateway serves them over
- * graphql-ws from the bus (queue.entry_changed, queue.sla_warning) and
- * resolves `entry` through queueEntry(id); this subgraph only declares them,
- * so that they compose into the supergraph.
+ * graphql-ws from the bus (queue.entry_changed, queue.sla_warning,
+ * notification.created) and resolves `entry` through queueEntry(id) and
+ * `notification` through notification(id), with the subscriber's identity;
+ * this subgraph only declares them, so that they compose into the supergraph.
  */
 @Resolver()
 export class QueueSubscriptionResolver {
@@ -24,6 +26,16 @@ export class QueueSubscriptionResolver {
   @Authorized(Permission.QueueView)
   @Subscription(() => SlaWarningEvent, { description: 'Cases of your tenant nearing or past their deadline. Requires queue:view.', subscribe: refuse })
   slaWarning(): SlaWarningEvent {
+    return refuse();
+  }
+
+  @Authorized(Permission.QueueView)
+  @Subscription(() => NotificationReceivedEvent, {
+    description:
+      'Your own in-app notifications as they are created (SLA alerts, cases given to you, rejected overrides, documents arrived). Requires queue:view.',
+    subscribe: refuse,
+  })
+  notificationReceived(): NotificationReceivedEvent {
     return refuse();
   }
 }

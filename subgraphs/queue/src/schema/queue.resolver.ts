@@ -1,11 +1,26 @@
 import { badInput, loader, Permission, pageWindow, type SubgraphContext, tenantOf, toConnection, unauthenticated } from '@tandem/platform';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { AnalystRepository } from '../data/analyst.repository.js';
 import { type MoveResult, QueueEntryRepository, type QueueListFilter } from '../data/queue-entry.repository.js';
+import { PRIORITY_BANDS, priorityBandOf } from '../domain/priority.js';
 import { OPEN_STATUSES, type QueueActor } from '../domain/queue-transitions.js';
 import { slaState } from '../domain/sla-clock.js';
 import { queueEntryChangedStager } from '../events/queue-events.js';
+import { AnalystAvailability } from './notification.types.js';
 import { entryNotFound, refusalError, toQueueEntry } from './queue-entry.mapper.js';
-import { ApplicationRef, QueueEntry, QueueEntryConnection, QueueOrder, QueueSummary, SlaState, UserRef } from './queue-entry.types.js';
+import {
+  ApplicationRef,
+  PriorityBand,
+  QueueCaseMove,
+  type QueueChangeKind,
+  QueueEntry,
+  QueueEntryConnection,
+  type QueueEntryStatus,
+  QueueOrder,
+  QueueSummary,
+  SlaState,
+  UserRef,
+} from './queue-entry.types.js';
 import { QueueFilter } from './queue-filter.input.js';
 
 export const queueEntryLoader = (ctx: SubgraphContext) => loader(ctx, 'queueEntry', () => new QueueEntryRepository(ctx.em).loader(tenantOf(ctx)));
@@ -14,7 +29,7 @@ export const queueEntryByApplicationLoader = (ctx: SubgraphContext) =>
   loader(ctx, 'queueEntryByApplication', () => new QueueEntryRepository(ctx.em).byApplicationLoader(tenantOf(ctx)));
 
 /** The signed-in user as the domain sees them. */
-function actorOf(ctx: SubgraphContext): QueueActor {
+export function actorOf(ctx: SubgraphContext): QueueActor {
   if (!ctx.caller.id) throw unauthenticated();
   return { id: ctx.caller.id, permissions: ctx.caller.permissions };
 }
@@ -49,14 +64,22 @@ export class QueueEntryResolver {
       listFilter.assigneeId = filter.assigneeId;
     }
     if (filter?.slaState?.length) listFilter.slaStates = filter.slaState;
+    if (filter?.priorityBand?.length) listFilter.priorityBands = filter.priorityBand;
+    if (filter?.minPriority !== undefined && filter.minPriority !== null) {
+      if (!Number.isInteger(filter.minPriority) || filter.minPriority < 0 || filter.minPriority > 100) throw badInput('minPriority must be 0–100');
+      listFilter.minPriority = filter.minPriority;
+    }
+    if (filter?.waitingOnApplicant !== undefined && filter.waitingOnApplicant !== null) listFilter.waitingOnApplicant = filter.waitingOnApplicant;
     const { items, total } = await new QueueEntryRepository(ctx.em).list(tenantId, listFilter, orderBy ?? QueueOrder.PRIORITY_DESC, limit, offset, new Date());
     return toConnection(items.map(toQueueEntry), total, offset);
   }
 
   @Authorized(Permission.QueueView)
   @Query(() => QueueSummary, { description: "Counts of your tenant's open cases. Requires queue:view." })
-  queueSummary(@Ctx() ctx: SubgraphContext): Promise<QueueSummary> {
-    return new QueueEntryRepository(ctx.em).summary(tenantOf(ctx), new Date());
+  async queueSummary(@Ctx() ctx: SubgraphContext): Promise<QueueSummary> {
+    const counts = await new QueueEntryRepository(ctx.em).summary(tenantOf(ctx), new Date());
+    const bands = Object.keys(PRIORITY_BANDS) as PriorityBand[];
+    return { ...counts, byPriorityBand: bands.map((band) => ({ band, count: counts.byPriorityBand[band] })) };
   }
 
   @Authorized(Permission.QueueView)
@@ -86,6 +109,7 @@ export class QueueEntryResolver {
       analystId ?? actor.id,
       new Date(),
       queueEntryChangedStager(ctx.requestId),
+      ctx.requestId,
     );
     if (result.outcome === 'moved') ctx.log.info({ entryId, assigneeId: result.entry.assigneeId }, 'case assigned');
     return entryOrThrow(result, entryId);
@@ -126,9 +150,72 @@ export class QueueEntryResolver {
     return entryOrThrow(result, 'next');
   }
 
-  @FieldResolver(() => SlaState, { description: 'Against the deadline now; for a completed case, when it was completed' })
+  @Authorized(Permission.QueueAssign)
+  @Mutation(() => QueueEntry, {
+    description:
+      'Move a held case to another analyst, with a reason (5 characters or more); logged in the case history, the new analyst is notified. ' +
+      'Needs queue:assign; CONFLICT when the case is not held, already theirs, or they are at 5 active cases.',
+  })
+  async reassignCase(
+    @Arg('entryId', () => ID) entryId: string,
+    @Arg('analystId', () => ID) analystId: string,
+    @Arg('reason') reason: string,
+    @Ctx() ctx: SubgraphContext,
+  ): Promise<QueueEntry> {
+    if (!analystId.trim()) throw badInput('analystId must not be empty');
+    const result = await new QueueEntryRepository(ctx.em).reassign(
+      tenantOf(ctx),
+      entryId,
+      actorOf(ctx),
+      analystId,
+      reason,
+      new Date(),
+      queueEntryChangedStager(ctx.requestId),
+      ctx.requestId,
+    );
+    if (result.outcome === 'moved') ctx.log.info({ entryId, assigneeId: analystId }, 'case reassigned');
+    return entryOrThrow(result, entryId);
+  }
+
+  @Authorized(Permission.DecisionCreate)
+  @Mutation(() => AnalystAvailability, {
+    description: 'Say whether the auto-assign job may give you cases near their deadline (it fills you up to 5 active cases). Needs decision:create.',
+  })
+  async setAvailability(@Arg('available') available: boolean, @Ctx() ctx: SubgraphContext): Promise<AnalystAvailability> {
+    const actor = actorOf(ctx);
+    const senior = actor.permissions.includes(Permission.QueueAssign);
+    const row = await new AnalystRepository(ctx.em).setAvailability(tenantOf(ctx), actor.id, available, senior, new Date());
+    return { analystId: row.analystId, available: row.available };
+  }
+
+  @FieldResolver(() => SlaState, { description: 'Against the deadline now; for a completed case when it was completed, for a paused one when it paused' })
   slaState(@Root() entry: QueueEntry): SlaState {
-    return slaState({ deadline: entry.slaDeadline, warningAt: entry.slaWarningAt }, entry.completedAt ?? new Date()) as SlaState;
+    return slaState({ deadline: entry.slaDeadline, warningAt: entry.slaWarningAt }, entry.completedAt ?? entry.slaPausedAt ?? new Date()) as SlaState;
+  }
+
+  @FieldResolver(() => PriorityBand)
+  priorityBand(@Root() entry: QueueEntry): PriorityBand {
+    return priorityBandOf(entry.priority) as PriorityBand;
+  }
+
+  @FieldResolver(() => Boolean, { description: 'The SLA clock is paused: documents were requested from the applicant' })
+  waitingOnApplicant(@Root() entry: QueueEntry): boolean {
+    return entry.slaPausedAt !== null;
+  }
+
+  @FieldResolver(() => [QueueCaseMove], { description: 'Every move of the case, oldest first: who, when, from whom to whom, why' })
+  async history(@Root() entry: QueueEntry, @Ctx() ctx: SubgraphContext): Promise<QueueCaseMove[]> {
+    const rows = await new QueueEntryRepository(ctx.em).auditLog(tenantOf(ctx), entry.id);
+    return rows.map((r) => ({
+      action: r.action as QueueChangeKind,
+      actorId: r.actorId,
+      fromStatus: r.fromStatus as QueueEntryStatus,
+      toStatus: r.toStatus as QueueEntryStatus,
+      fromAssigneeId: r.fromAssignee ?? null,
+      toAssigneeId: r.toAssignee ?? null,
+      reason: r.reason ?? null,
+      at: r.at,
+    }));
   }
 
   @FieldResolver(() => UserRef, { nullable: true, description: 'The analyst holding the case' })

@@ -51,5 +51,3 @@ export class QueueTables extends Migration {
     )`);
   }
 }
-
-export const queueMigrations = [{ name: '0001_queue', class: QueueTables }];
