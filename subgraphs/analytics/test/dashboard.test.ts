@@ -141,12 +141,13 @@ const tenantAEvents: EventEnvelope<unknown>[] = [
   scored(TENANT_A, a.a8, sub.a8, { band: 'C', pd: 0.18, route: 'HUMAN_REVIEW', recommendation: 'REVIEW', amount: 11000 }),
   statusChanged(TENANT_A, a.a8, sub.a8, 'SCORING', 'REVIEW', after(sub.a8, 1)),
   decided(TENANT_A, a.a8, { outcome: 'DOCUMENTS_REQUESTED', automated: false, decidedAt: after(sub.a8, 20), reviewSeconds: 120, withinSla: true }),
-  // a9: an override the senior rejected: the decline stands, it is a decision but not an override.
+  // a9: an override the senior rejected: the case went back to the analyst, who then declined — a decision, not an override.
   scored(TENANT_A, a.a9, sub.a9, { band: 'E', pd: 0.45, route: 'HUMAN_REVIEW', recommendation: 'DECLINE', amount: 25000 }),
   statusChanged(TENANT_A, a.a9, sub.a9, 'SCORING', 'REVIEW', after(sub.a9, 1)),
   decided(TENANT_A, a.a9, { outcome: 'APPROVED', automated: false, decidedAt: after(sub.a9, 40), isOverride: true, overrideStatus: 'PENDING', reviewSeconds: 400, withinSla: true }),
-  decided(TENANT_A, a.a9, { outcome: 'DECLINED', automated: false, decidedAt: after(sub.a9, 90), isOverride: true, overrideStatus: 'REJECTED', reviewSeconds: 400, withinSla: true }),
-  statusChanged(TENANT_A, a.a9, sub.a9, 'REVIEW', 'DECLINED', after(sub.a9, 90)),
+  decided(TENANT_A, a.a9, { outcome: 'APPROVED', automated: false, decidedAt: after(sub.a9, 90), isOverride: true, overrideStatus: 'REJECTED', reviewSeconds: 400, withinSla: true }),
+  decided(TENANT_A, a.a9, { outcome: 'DECLINED', automated: false, decidedAt: after(sub.a9, 150), reviewSeconds: 400, withinSla: true }),
+  statusChanged(TENANT_A, a.a9, sub.a9, 'REVIEW', 'DECLINED', after(sub.a9, 150)),
   // a10: submitted, not scored yet.
   statusChanged(TENANT_A, a.a10, sub.a10, 'PENDING', 'SCORING', after(sub.a10, 0)),
   // Outside March.

@@ -1,1 +1,1 @@
-export { decisionsSubgraph } from './server.js';
+export { createDecisionsSubgraph, type DecisionsOptions, decisionsSubgraph } from './server.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Topic, type ApplicationScored, type DecisionMade, type EventEnvelope, type QueueEntryChanged } from '@tandem/platform';
+import { type ApplicationScored, type DecisionMade, type EventEnvelope, type QueueEntryChanged, Topic } from '@tandem/platform';
 import { startSubgraphForTest, testCaller } from '@tandem/platform/testing';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { decisionsSubgraph } from '../src/server.js';
 
 const DECISION_FIELDS = /* GraphQL */ `
@@ -69,7 +69,13 @@ describe('decisions subgraph: decision flow', () => {
       tenantId,
     );
 
-  const queueChange = (applicationId: string, kind: QueueEntryChanged['kind'], overrides: Partial<QueueEntryChanged> = {}, at = new Date(), tenantId = 'tenant-a') =>
+  const queueChange = (
+    applicationId: string,
+    kind: QueueEntryChanged['kind'],
+    overrides: Partial<QueueEntryChanged> = {},
+    at = new Date(),
+    tenantId = 'tenant-a',
+  ) =>
     envelope<QueueEntryChanged>(
       Topic.QueueEntryChanged,
       {
@@ -120,7 +126,15 @@ describe('decisions subgraph: decision flow', () => {
 
     const made = decisionEventsFor(applicationId)[0];
     expect(made.tenantId).toBe('tenant-a');
-    expect(made.payload).toMatchObject({ outcome: 'DECLINED', automated: true, isOverride: false, overrideStatus: null, decidedBy: null, reviewSeconds: null, withinSla: null });
+    expect(made.payload).toMatchObject({
+      outcome: 'DECLINED',
+      automated: true,
+      isOverride: false,
+      overrideStatus: null,
+      decidedBy: null,
+      reviewSeconds: null,
+      withinSla: null,
+    });
     expect(made.payload.decidedAt).toBe(new Date(event.payload.scoredAt).toISOString());
 
     const { body } = await sg.call(analyst1, DECISION, { id: made.payload.decisionId });
@@ -146,7 +160,9 @@ describe('decisions subgraph: decision flow', () => {
 
   it('approves a clear approval automatically at the requested terms', async () => {
     const applicationId = randomUUID();
-    await publish(scored(applicationId, { route: 'AUTO_APPROVE', modelRecommendation: 'APPROVE', probabilityOfDefault: 0.02, loanAmount: 4_500.5, termMonths: 24 }));
+    await publish(
+      scored(applicationId, { route: 'AUTO_APPROVE', modelRecommendation: 'APPROVE', probabilityOfDefault: 0.02, loanAmount: 4_500.5, termMonths: 24 }),
+    );
     const decisions = await decisionsOf(applicationId);
     expect(decisions).toHaveLength(1);
     expect(decisions[0]).toMatchObject({ outcome: 'APPROVED', automated: true, approvedTerms: { amount: '4500.50', termMonths: 24 }, reasonCodes: [] });
@@ -177,7 +193,15 @@ describe('decisions subgraph: decision flow', () => {
 
     await expect.poll(() => decisionEventsFor(applicationId).length).toBe(1);
     const made = decisionEventsFor(applicationId)[0].payload;
-    expect(made).toMatchObject({ decisionId: decision.id, outcome: 'APPROVED', automated: false, decidedBy: 'analyst-1', withinSla: true, isOverride: false, overrideStatus: null });
+    expect(made).toMatchObject({
+      decisionId: decision.id,
+      outcome: 'APPROVED',
+      automated: false,
+      decidedBy: 'analyst-1',
+      withinSla: true,
+      isOverride: false,
+      overrideStatus: null,
+    });
     expect(made.reviewSeconds).toBe(decision.reviewSeconds);
 
     expect((await decisionsOf(applicationId)).map((d) => d.id)).toEqual([decision.id]);
@@ -257,15 +281,26 @@ describe('decisions subgraph: decision flow', () => {
 
       // The refusals left the case decidable.
       const ok = await sg.call(analyst1, SUBMIT, {
-        input: { applicationId, outcome: 'APPROVED_WITH_CONDITIONS', reasoning: REASONING, conditions: ['Proof of address'], approvedTerms: { amount: '8000', termMonths: 24 } },
+        input: {
+          applicationId,
+          outcome: 'APPROVED_WITH_CONDITIONS',
+          reasoning: REASONING,
+          conditions: ['Proof of address'],
+          approvedTerms: { amount: '8000', termMonths: 24 },
+        },
       });
       expect(ok.body.errors).toBeUndefined();
-      expect((ok.body.data as any).submitDecision.decision).toMatchObject({ conditions: ['Proof of address'], approvedTerms: { amount: '8000.00', termMonths: 24 } });
+      expect((ok.body.data as any).submitDecision.decision).toMatchObject({
+        conditions: ['Proof of address'],
+        approvedTerms: { amount: '8000.00', termMonths: 24 },
+      });
     });
 
     it('FORBIDDEN without decision:create', async () => {
       const applicationId = await caseInProgress();
-      const { body } = await sg.call(testCaller('readonly', 'tenant-a', 'analyst-1'), SUBMIT, { input: { applicationId, outcome: 'APPROVED', reasoning: REASONING } });
+      const { body } = await sg.call(testCaller('readonly', 'tenant-a', 'analyst-1'), SUBMIT, {
+        input: { applicationId, outcome: 'APPROVED', reasoning: REASONING },
+      });
       expect(body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     });
   });
@@ -273,15 +308,23 @@ describe('decisions subgraph: decision flow', () => {
   describe('overrides', () => {
     it('needs a 50-character justification to approve against a decline recommendation', async () => {
       // Outside the automation envelope: the score says decline but a human decides.
-      const applicationId = await caseInProgress({ modelRecommendation: 'DECLINE', probabilityOfDefault: 0.55, routeReason: 'Score alone would decline, but amount exceeds the limit' });
+      const applicationId = await caseInProgress({
+        modelRecommendation: 'DECLINE',
+        probabilityOfDefault: 0.55,
+        routeReason: 'Score alone would decline, but amount exceeds the limit',
+      });
       const without = await sg.call(analyst1, SUBMIT, { input: { applicationId, outcome: 'APPROVED', reasoning: REASONING } });
       expect(without.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
       expect(without.body.errors?.[0].message).toContain('overrideJustification');
-      const short = await sg.call(analyst1, SUBMIT, { input: { applicationId, outcome: 'APPROVED', reasoning: REASONING, overrideJustification: 'Known customer, trust them.' } });
+      const short = await sg.call(analyst1, SUBMIT, {
+        input: { applicationId, outcome: 'APPROVED', reasoning: REASONING, overrideJustification: 'Known customer, trust them.' },
+      });
       expect(short.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
       expect(await decisionsOf(applicationId)).toEqual([]);
 
-      const { body } = await sg.call(analyst1, SUBMIT, { input: { applicationId, outcome: 'APPROVED', reasoning: REASONING, overrideJustification: JUSTIFICATION } });
+      const { body } = await sg.call(analyst1, SUBMIT, {
+        input: { applicationId, outcome: 'APPROVED', reasoning: REASONING, overrideJustification: JUSTIFICATION },
+      });
       expect(body.errors).toBeUndefined();
       expect((body.data as any).submitDecision.decision).toMatchObject({
         isOverride: true,
@@ -294,9 +337,15 @@ describe('decisions subgraph: decision flow', () => {
 
     it('records a decline against an approve recommendation as DECLINE_OVER_APPROVE', async () => {
       const applicationId = await caseInProgress({ modelRecommendation: 'APPROVE', probabilityOfDefault: 0.02 });
-      const { body } = await sg.call(analyst1, SUBMIT, { input: { applicationId, outcome: 'DECLINED', reasoning: REASONING, overrideJustification: JUSTIFICATION } });
+      const { body } = await sg.call(analyst1, SUBMIT, {
+        input: { applicationId, outcome: 'DECLINED', reasoning: REASONING, overrideJustification: JUSTIFICATION },
+      });
       expect(body.errors).toBeUndefined();
-      expect((body.data as any).submitDecision.decision).toMatchObject({ isOverride: true, overrideDirection: 'DECLINE_OVER_APPROVE', overrideStatus: 'PENDING' });
+      expect((body.data as any).submitDecision.decision).toMatchObject({
+        isOverride: true,
+        overrideDirection: 'DECLINE_OVER_APPROVE',
+        overrideStatus: 'PENDING',
+      });
     });
   });
 
@@ -312,7 +361,9 @@ describe('decisions subgraph: decision flow', () => {
 
     it('lets a documents request be followed by the final decision', async () => {
       const applicationId = await caseInProgress();
-      const docs = await sg.call(analyst1, SUBMIT, { input: { applicationId, outcome: 'DOCUMENTS_REQUESTED', reasoning: 'Need the last three payslips before deciding.' } });
+      const docs = await sg.call(analyst1, SUBMIT, {
+        input: { applicationId, outcome: 'DOCUMENTS_REQUESTED', reasoning: 'Need the last three payslips before deciding.' },
+      });
       expect(docs.body.errors).toBeUndefined();
       const final = await sg.call(analyst1, SUBMIT, { input: { applicationId, outcome: 'APPROVED', reasoning: REASONING } });
       expect(final.body.errors).toBeUndefined();
@@ -322,7 +373,9 @@ describe('decisions subgraph: decision flow', () => {
     it('of 10 concurrent submissions by the assignee, exactly one succeeds and one event is published', async () => {
       const applicationId = await caseInProgress();
       const results = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => sg.call(analyst1, SUBMIT, { input: { applicationId, outcome: i % 2 ? 'APPROVED' : 'DECLINED', reasoning: `${REASONING} (#${i})` } })),
+        Array.from({ length: 10 }, (_, i) =>
+          sg.call(analyst1, SUBMIT, { input: { applicationId, outcome: i % 2 ? 'APPROVED' : 'DECLINED', reasoning: `${REASONING} (#${i})` } }),
+        ),
       );
       const succeeded = results.filter((r) => !r.body.errors);
       expect(succeeded).toHaveLength(1);

@@ -47,11 +47,12 @@ function latestWins(stamp: string, columns: string[]): string {
 }
 
 // The vocabulary of decision-metrics.ts, in SQL.
-const DECISION = `(outcome IS NOT NULL AND override_status IS DISTINCT FROM 'PENDING')`;
+// An override awaiting a senior, or one a senior rejected (the case went back to its analyst), is no decision in effect.
+const DECISION = `(outcome IS NOT NULL AND (override_status IS NULL OR override_status = 'APPROVED'))`;
 const HUMAN_DECISION = `(${DECISION} AND automated = false)`;
 const APPROVAL = `(${DECISION} AND outcome IN (${APPROVING_OUTCOMES.map((o) => `'${o}'`).join(', ')}))`;
 const DECLINE = `(${DECISION} AND outcome = 'DECLINED')`;
-const STANDING_OVERRIDE = `(${DECISION} AND is_override AND override_status IS DISTINCT FROM 'REJECTED')`;
+const STANDING_OVERRIDE = `(${DECISION} AND is_override)`;
 
 /**
  * The analytics read model. Event handlers upsert facts (each event sets only

@@ -6,12 +6,12 @@ import type { DecisionOutcome } from '@tandem/platform';
  *
  * Vocabulary (the repository's SQL follows it):
  * - a *decision* is an application whose current decision is in effect: an
- *   outcome is recorded and it is not an override still awaiting a senior's
- *   approval (that one is still pending review);
+ *   outcome is recorded and it is not an override awaiting a senior's approval
+ *   or rejected by one (either way the case is still in review; a rejected
+ *   override goes back to its analyst, whose next decision replaces it);
  * - a *human decision* is a decision with automated = false;
  * - an *override* is a decision that overrode the model's recommendation and
- *   stands (override status APPROVED, or none needed) — a rejected override
- *   is a decision but not an override.
+ *   stands (override status APPROVED).
  *
  * Division by zero: rates the schema declares non-null (auto-decision,
  * approval, override) read naturally as 0 when nothing was decided ("0% of no

@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
+  DecisionTopic,
   recordAudit,
+  type DecisionContested,
   recordEvent,
   systemCaller,
   Topic,
@@ -97,9 +99,11 @@ export function applicationConsumers(): ConsumerHandlers {
       if (e.payload.route === 'HUMAN_REVIEW') await moveTo(em, e, 'REVIEW');
     },
     [Topic.DecisionMade]: async (em, e: EventEnvelope<DecisionMade>) => {
-      // A pending override is not final: the application stays in review until a senior approves it.
-      if (e.payload.overrideStatus === 'PENDING') return moveTo(em, e, 'REVIEW');
+      // An override is final only once a senior approves it: pending or rejected, the application stays in review.
+      if (e.payload.overrideStatus === 'PENDING' || e.payload.overrideStatus === 'REJECTED') return moveTo(em, e, 'REVIEW');
       await moveTo(em, e, statusForOutcome(e.payload.outcome));
     },
+    // A contested automated decision is re-reviewed by a human (GDPR Art. 22(3)).
+    [DecisionTopic.DecisionContested]: async (em, e: EventEnvelope<DecisionContested>) => moveTo(em, e, 'REVIEW'),
   };
 }

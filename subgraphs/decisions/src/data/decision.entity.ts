@@ -30,6 +30,7 @@ export class DecisionRecord {
   @Property({ type: 'text', nullable: true })
   reasoning?: string | null;
 
+  /** The conditions' descriptions, in order (the typed conditions with their fulfilment are ConditionRecords). */
   @Property({ type: 'jsonb' })
   conditions!: string[];
 
@@ -38,6 +39,20 @@ export class DecisionRecord {
 
   @Property({ type: 'integer', nullable: true })
   approvedTermMonths?: number | null;
+
+  /** The annuity instalment of the approved terms at the nominal rate (domain/instalment.ts). */
+  @Property({ type: 'numeric', precision: 14, scale: 2, nullable: true })
+  monthlyInstalment?: string | null;
+
+  @Property({ type: 'jsonb', nullable: true })
+  documentsChecklist?: string[] | null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  documentsDueAt?: Date | null;
+
+  /** When the partner answered this documents request (submitDocuments). */
+  @Property({ type: 'timestamptz', nullable: true })
+  documentsAnsweredAt?: Date | null;
 
   @Property({ type: 'boolean' })
   isOverride!: boolean;
@@ -50,6 +65,16 @@ export class DecisionRecord {
 
   @Property({ type: 'text', nullable: true })
   overrideJustification?: string | null;
+
+  /** The senior analyst who approved or rejected the override. */
+  @Property({ type: 'text', nullable: true })
+  overrideReviewedBy?: string | null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  overrideReviewedAt?: Date | null;
+
+  @Property({ type: 'text', nullable: true })
+  overrideRejectionReason?: string | null;
 
   @Property({ type: 'boolean' })
   automated!: boolean;
@@ -76,7 +101,10 @@ export class DecisionRecord {
   @Property({ type: 'jsonb' })
   reasonCodes!: ReasonCode[];
 
-  /** Whether this decision settles the application (everything but DOCUMENTS_REQUESTED). */
+  /**
+   * Whether this decision settles the application: everything but
+   * DOCUMENTS_REQUESTED, until a rejected override or a contest reopens it.
+   */
   @Property({ type: 'boolean' })
   final!: boolean;
 

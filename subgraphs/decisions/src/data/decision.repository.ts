@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
-import DataLoader from 'dataloader';
+import { type EntityManager, LockMode, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import type { QueueEntryStatus } from '@tandem/platform';
+import DataLoader from 'dataloader';
 import type { DecisionPlan, ReviewCase, ScoreSnapshot } from '../domain/decision-rules.js';
+import type { SubmittedDocument } from '../domain/decision-workflow.js';
 import { isNewerCaseChange, isNewerScore } from '../domain/projections.js';
 import { DecisionRecord } from './decision.entity.js';
 import { ReviewCaseRecord } from './review-case.entity.js';
 import { ScoreSnapshotRecord } from './score-snapshot.entity.js';
+import { ConditionRecord, ContestRecord, DocumentSubmissionRecord } from './workflow.entities.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Decision ids are uuids; anything else cannot exist, and must not reach PostgreSQL as a uuid. */
-const isDecisionId = (id: string) => UUID.test(id);
+export const isDecisionId = (id: string) => UUID.test(id);
 
 /** What a decision is judged against, read under the application's lock. */
 export interface DecisionFacts {
@@ -74,7 +76,7 @@ export class DecisionRepository {
     tenantId: string,
     applicationId: string,
     judge: (facts: DecisionFacts) => DecisionPlan,
-    stageEvents: (em: EntityManager, record: DecisionRecord) => void,
+    stageEvents: (em: EntityManager, record: DecisionRecord) => Promise<void>,
   ): Promise<{ created: DecisionRecord } | { alreadyDecided: true }> {
     try {
       const created = await this.em.transactional(async (tx) => {
@@ -84,7 +86,7 @@ export class DecisionRepository {
         const alreadyDecided = await repo.hasFinalDecision(tenantId, applicationId);
         const plan = judge({ score: score && toScoreSnapshot(score), reviewCase: reviewCase && toReviewCase(reviewCase), alreadyDecided });
         const record = repo.createDecision(tenantId, applicationId, plan, score);
-        stageEvents(tx, record);
+        await stageEvents(tx, record);
         return record;
       });
       return { created };
@@ -106,15 +108,33 @@ export class DecisionRepository {
   /** Adds a decision to the unit of work; it is written when the caller's transaction flushes. */
   createDecision(tenantId: string, applicationId: string, plan: DecisionPlan, score: ScoreSnapshotRecord | null): DecisionRecord {
     const snapshot = score && toScoreSnapshot(score);
+    const id = randomUUID();
+    for (const [position, c] of plan.conditions.entries()) {
+      this.em.create(ConditionRecord, {
+        id: randomUUID(),
+        tenantId,
+        decisionId: id,
+        position,
+        kind: c.kind,
+        description: c.description,
+        amount: c.amount != null ? c.amount.toFixed(2) : null,
+        termMonths: c.termMonths,
+        fulfilledAt: null,
+        fulfilledBy: null,
+      });
+    }
     return this.em.create(DecisionRecord, {
-      id: randomUUID(),
+      id,
       tenantId,
       applicationId,
       outcome: plan.outcome,
       reasoning: plan.reasoning,
-      conditions: plan.conditions,
+      conditions: plan.conditions.map((c) => c.description),
       approvedAmount: plan.approvedTerms ? plan.approvedTerms.amount.toFixed(2) : null,
       approvedTermMonths: plan.approvedTerms?.termMonths ?? null,
+      monthlyInstalment: plan.monthlyInstalment != null ? plan.monthlyInstalment.toFixed(2) : null,
+      documentsChecklist: plan.documentsRequest?.checklist ?? null,
+      documentsDueAt: plan.documentsRequest?.dueAt ?? null,
       isOverride: plan.isOverride,
       overrideDirection: plan.overrideDirection,
       overrideStatus: plan.overrideStatus,
@@ -129,6 +149,101 @@ export class DecisionRepository {
       reasonCodes: plan.reasonCodes,
       final: plan.final,
       createdAt: new Date(),
+    });
+  }
+
+  /** A decision locked for a change of its state (call inside a transaction). */
+  lockDecision(tenantId: string, id: string): Promise<DecisionRecord | null> {
+    if (!isDecisionId(id)) return Promise.resolve(null);
+    return this.em.findOne(DecisionRecord, { id, tenantId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  }
+
+  /** Whether automation must leave the application alone: it is settled, a human decided on it, or it was contested. */
+  async isInHumanHands(tenantId: string, applicationId: string): Promise<boolean> {
+    const decided = await this.em.count(DecisionRecord, { tenantId, applicationId, $or: [{ final: true }, { automated: false }] });
+    return decided > 0 || (await this.em.count(ContestRecord, { tenantId, applicationId })) > 0;
+  }
+
+  /** The decision that settles the application now, if any. */
+  findFinalDecision(tenantId: string, applicationId: string): Promise<DecisionRecord | null> {
+    return this.em.findOne(DecisionRecord, { tenantId, applicationId, final: true });
+  }
+
+  /** The most recent decision on the application (a documents request, or the final one). */
+  findLatestDecision(tenantId: string, applicationId: string): Promise<DecisionRecord | null> {
+    return this.em.findOne(DecisionRecord, { tenantId, applicationId }, { orderBy: { decidedAt: 'desc', createdAt: 'desc' } });
+  }
+
+  /** Overrides waiting for a senior analyst, oldest first (they have waited longest). */
+  async pendingOverrides(tenantId: string, offset: number, limit: number): Promise<{ items: DecisionRecord[]; total: number }> {
+    const [items, total] = await this.em.findAndCount(
+      DecisionRecord,
+      { tenantId, overrideStatus: 'PENDING' },
+      { orderBy: { decidedAt: 'asc', id: 'asc' }, offset, limit },
+    );
+    return { items, total };
+  }
+
+  /** Batches the conditions of many decisions into one query, in the analyst's order. */
+  conditionsLoader(tenantId: string): DataLoader<string, ConditionRecord[]> {
+    return new DataLoader(async (decisionIds) => {
+      const rows = await this.em.find(ConditionRecord, { tenantId, decisionId: { $in: [...decisionIds] } }, { orderBy: { position: 'asc' } });
+      const byDecision = new Map<string, ConditionRecord[]>();
+      for (const r of rows) byDecision.set(r.decisionId, [...(byDecision.get(r.decisionId) ?? []), r]);
+      return decisionIds.map((id) => byDecision.get(id) ?? []);
+    });
+  }
+
+  /** Batches the contest of many decisions (at most one each). */
+  contestLoader(tenantId: string): DataLoader<string, ContestRecord | null> {
+    return new DataLoader(async (decisionIds) => {
+      const rows = await this.em.find(ContestRecord, { tenantId, decisionId: { $in: [...decisionIds] } });
+      const byDecision = new Map(rows.map((r) => [r.decisionId, r]));
+      return decisionIds.map((id) => byDecision.get(id) ?? null);
+    });
+  }
+
+  /** Batches the documents submitted in answer to many requests (at most one each). */
+  documentsLoader(tenantId: string): DataLoader<string, DocumentSubmissionRecord | null> {
+    return new DataLoader(async (decisionIds) => {
+      const rows = await this.em.find(DocumentSubmissionRecord, { tenantId, requestDecisionId: { $in: [...decisionIds] } });
+      const byDecision = new Map(rows.map((r) => [r.requestDecisionId, r]));
+      return decisionIds.map((id) => byDecision.get(id) ?? null);
+    });
+  }
+
+  findCondition(tenantId: string, decisionId: string, conditionId: string): Promise<ConditionRecord | null> {
+    if (!isDecisionId(conditionId)) return Promise.resolve(null);
+    return this.em.findOne(ConditionRecord, { tenantId, decisionId, id: conditionId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  }
+
+  async isContested(tenantId: string, decisionId: string): Promise<boolean> {
+    return (await this.em.count(ContestRecord, { tenantId, decisionId })) > 0;
+  }
+
+  createContest(tenantId: string, decision: DecisionRecord, statement: string, contestedBy: string, at: Date): ContestRecord {
+    return this.em.create(ContestRecord, {
+      id: randomUUID(),
+      tenantId,
+      applicationId: decision.applicationId,
+      decisionId: decision.id,
+      statement,
+      contestedBy,
+      contestedAt: at,
+      modelVersion: decision.modelVersion ?? null,
+      scoreSnapshot: decision.scoreSnapshot ?? null,
+    });
+  }
+
+  createDocumentSubmission(tenantId: string, request: DecisionRecord, documents: SubmittedDocument[], submittedBy: string, at: Date): DocumentSubmissionRecord {
+    return this.em.create(DocumentSubmissionRecord, {
+      id: randomUUID(),
+      tenantId,
+      applicationId: request.applicationId,
+      requestDecisionId: request.id,
+      documents,
+      submittedBy,
+      submittedAt: at,
     });
   }
 

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type DecisionRequest,
+  type HumanDecisionFacts,
   isFinalOutcome,
   overrideDirectionFor,
   planAutomatedDecision,
   planHumanDecision,
   reviewSecondsBetween,
-  validateDecisionInput,
-  type DecisionRequest,
-  type HumanDecisionFacts,
   type ScoreSnapshot,
+  validateDecisionInput,
 } from './decision-rules.js';
 
 const now = new Date('2026-11-22T12:00:00Z');
@@ -81,7 +81,9 @@ describe('validateDecisionInput', () => {
       'approvedTerms.amount',
       'approvedTerms.termMonths',
     ]);
-    expect(validateDecisionInput(request({ outcome: 'DECLINED', approvedTerms: { amount: 100, termMonths: 12 } })).map((p) => p.field)).toEqual(['approvedTerms']);
+    expect(validateDecisionInput(request({ outcome: 'DECLINED', approvedTerms: { amount: 100, termMonths: 12 } })).map((p) => p.field)).toEqual([
+      'approvedTerms',
+    ]);
   });
 });
 
@@ -163,7 +165,13 @@ describe('planHumanDecision', () => {
     const v = planHumanDecision(request({ overrideJustification: JUSTIFICATION }), declineRecommended);
     expect(v.ok).toBe(true);
     if (v.ok) {
-      expect(v.plan).toMatchObject({ isOverride: true, overrideDirection: 'APPROVE_OVER_DECLINE', overrideStatus: 'PENDING', overrideJustification: JUSTIFICATION, final: true });
+      expect(v.plan).toMatchObject({
+        isOverride: true,
+        overrideDirection: 'APPROVE_OVER_DECLINE',
+        overrideStatus: 'PENDING',
+        overrideJustification: JUSTIFICATION,
+        final: true,
+      });
     }
     const declineOverApprove = planHumanDecision(
       request({ outcome: 'DECLINED', overrideJustification: JUSTIFICATION }),
@@ -216,5 +224,64 @@ describe('small rules', () => {
     expect(reviewSecondsBetween(new Date('2026-11-22T11:00:00.000Z'), new Date('2026-11-22T11:01:01.900Z'))).toBe(61);
     expect(reviewSecondsBetween(new Date('2026-11-22T11:00:05Z'), new Date('2026-11-22T11:00:00Z'))).toBe(0);
     expect(reviewSecondsBetween(null, now)).toBeNull();
+  });
+});
+
+describe('typed conditions and documents requests', () => {
+  const conditional = (overrides: Partial<DecisionRequest> = {}) => request({ outcome: 'APPROVED_WITH_CONDITIONS', ...overrides });
+  it('reduces the approved terms by REDUCED_AMOUNT / REDUCED_TERM and quotes the adjusted instalment', () => {
+    const v = planHumanDecision(
+      conditional({
+        typedConditions: [
+          { kind: 'REDUCED_AMOUNT', amount: 8_000 },
+          { kind: 'GUARANTOR', description: 'A guarantor with income above 3,000 a month' },
+        ],
+        conditions: ['Proof of address'],
+      }),
+      facts(),
+    );
+    expect(v.ok).toBe(true);
+    if (!v.ok) return;
+    expect(v.plan.approvedTerms).toEqual({ amount: 8_000, termMonths: 36 });
+    expect(v.plan.monthlyInstalment).toBe(265.71);
+    expect(v.plan.conditions).toEqual([
+      { kind: 'REDUCED_AMOUNT', description: 'Amount reduced to 8000.00', amount: 8_000, termMonths: null },
+      { kind: 'GUARANTOR', description: 'A guarantor with income above 3,000 a month', amount: null, termMonths: null },
+      { kind: 'OTHER', description: 'Proof of address', amount: null, termMonths: null },
+    ]);
+    const term = planHumanDecision(conditional({ typedConditions: [{ kind: 'REDUCED_TERM', termMonths: 24 }] }), facts());
+    expect(term.ok && [term.plan.approvedTerms, term.plan.monthlyInstalment]).toEqual([{ amount: 10_000, termMonths: 24 }, 470.73]);
+  });
+  it('refuses a reduction that is not one, misplaced fields, duplicates and disagreeing terms', () => {
+    const fields = (r: DecisionRequest) => {
+      const v = planHumanDecision(r, facts());
+      return v.ok ? [] : (v.refusal.problems ?? []).map((p) => p.field);
+    };
+    expect(fields(conditional({ typedConditions: [{ kind: 'REDUCED_AMOUNT', amount: 10_000 }] }))).toEqual(['typedConditions[0].amount']);
+    expect(fields(conditional({ typedConditions: [{ kind: 'REDUCED_TERM', termMonths: 36 }] }))).toEqual(['typedConditions[0].termMonths']);
+    expect(fields(conditional({ typedConditions: [{ kind: 'COLLATERAL', description: 'Car', amount: 5 }] }))).toEqual(['typedConditions[0].amount']);
+    expect(fields(conditional({ typedConditions: [{ kind: 'DOCUMENTATION' }] }))).toEqual(['typedConditions[0].description']);
+    expect(
+      fields(
+        conditional({
+          typedConditions: [
+            { kind: 'REDUCED_AMOUNT', amount: 5_000 },
+            { kind: 'REDUCED_AMOUNT', amount: 6_000 },
+          ],
+        }),
+      ),
+    ).toEqual(['typedConditions']);
+    expect(fields(conditional({ typedConditions: [{ kind: 'REDUCED_AMOUNT', amount: 5_000 }], approvedTerms: { amount: 6_000, termMonths: 36 } }))).toEqual([
+      'approvedTerms.amount',
+    ]);
+    expect(fields(request({ outcome: 'APPROVED', typedConditions: [{ kind: 'OTHER', description: 'x' }] }))).toEqual(['typedConditions']);
+  });
+  it('gives a documents request its checklist and a due date, two weeks by default, never in the past', () => {
+    const v = planHumanDecision(request({ outcome: 'DOCUMENTS_REQUESTED', documentsChecklist: [' Last three payslips '] }), facts());
+    expect(v.ok && v.plan.documentsRequest).toEqual({ checklist: ['Last three payslips'], dueAt: new Date('2026-12-06T12:00:00Z') });
+    const past = planHumanDecision(request({ outcome: 'DOCUMENTS_REQUESTED', documentsDueAt: new Date('2026-11-22T11:00:00Z') }), facts());
+    expect(past).toMatchObject({ ok: false, refusal: { problems: [{ field: 'documentsDueAt' }] } });
+    const misplaced = planHumanDecision(request({ documentsChecklist: ['Payslips'] }), facts());
+    expect(misplaced).toMatchObject({ ok: false, refusal: { problems: [{ field: 'documentsChecklist' }] } });
   });
 });

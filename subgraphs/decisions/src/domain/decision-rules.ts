@@ -1,4 +1,5 @@
 import type { ApplicationScored, DecisionOutcome, ModelRecommendation, QueueEntryStatus } from '@tandem/platform';
+import { monthlyInstalment } from './instalment.js';
 
 /**
  * The rules of deciding an application. Pure: the resolver and the consumer
@@ -13,6 +14,36 @@ export const MIN_OVERRIDE_JUSTIFICATION_LENGTH = 50;
 export const MAX_CONDITIONS = 20;
 export const MAX_CONDITION_LENGTH = 500;
 export const MAX_TERM_MONTHS = 360;
+export const MAX_CHECKLIST_ITEMS = 20;
+export const MAX_CHECKLIST_ITEM_LENGTH = 200;
+/** A documents request without a due date gives the applicant two weeks. */
+export const DEFAULT_DOCUMENTS_DUE_DAYS = 14;
+export const MAX_DOCUMENTS_DUE_DAYS = 90;
+const DAY_MS = 86_400_000;
+
+export const CONDITION_KINDS = ['DOCUMENTATION', 'COLLATERAL', 'GUARANTOR', 'REDUCED_AMOUNT', 'REDUCED_TERM', 'OTHER'] as const;
+export type ConditionKind = (typeof CONDITION_KINDS)[number];
+
+/** A condition as the analyst states it. `amount` belongs to REDUCED_AMOUNT, `termMonths` to REDUCED_TERM. */
+export interface ConditionRequest {
+  kind: ConditionKind;
+  description?: string | null;
+  amount?: number | null;
+  termMonths?: number | null;
+}
+
+/** A condition as stored: always described, so a partner can read it without knowing the kinds. */
+export interface PlannedCondition {
+  kind: ConditionKind;
+  description: string;
+  amount: number | null;
+  termMonths: number | null;
+}
+
+export interface DocumentsRequest {
+  checklist: string[];
+  dueAt: Date;
+}
 
 export type OverrideDirection = 'APPROVE_OVER_DECLINE' | 'DECLINE_OVER_APPROVE';
 export type OverrideStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
@@ -37,9 +68,14 @@ export interface ReviewCase {
 export interface DecisionRequest {
   outcome: DecisionOutcome;
   reasoning: string;
+  /** Free-text conditions (the workbench's form): each becomes an OTHER condition. */
   conditions?: string[] | null;
+  typedConditions?: ConditionRequest[] | null;
   approvedTerms?: { amount: number; termMonths: number } | null;
   overrideJustification?: string | null;
+  /** DOCUMENTS_REQUESTED only: what the applicant must send, and by when. */
+  documentsChecklist?: string[] | null;
+  documentsDueAt?: Date | null;
 }
 
 export interface FieldProblem {
@@ -51,8 +87,11 @@ export interface FieldProblem {
 export interface DecisionPlan {
   outcome: DecisionOutcome;
   reasoning: string;
-  conditions: string[];
+  conditions: PlannedCondition[];
   approvedTerms: { amount: number; termMonths: number } | null;
+  /** The annuity instalment of the approved terms at the nominal rate; null unless approved. */
+  monthlyInstalment: number | null;
+  documentsRequest: DocumentsRequest | null;
   isOverride: boolean;
   overrideDirection: OverrideDirection | null;
   overrideStatus: OverrideStatus | null;
@@ -97,16 +136,49 @@ export function validateDecisionInput(r: DecisionRequest): FieldProblem[] {
   need(reasoning.length >= MIN_REASONING_LENGTH, 'reasoning', `must be at least ${MIN_REASONING_LENGTH} characters`);
   need(reasoning.length <= MAX_REASONING_LENGTH, 'reasoning', `must be at most ${MAX_REASONING_LENGTH} characters`);
 
-  const conditions = r.conditions ?? [];
+  const legacy = r.conditions ?? [];
+  const typed = r.typedConditions ?? [];
+  const count = legacy.length + typed.length;
   if (r.outcome === 'APPROVED_WITH_CONDITIONS') {
-    need(conditions.length >= 1, 'conditions', 'APPROVED_WITH_CONDITIONS needs at least one condition');
+    need(count >= 1, 'conditions', 'APPROVED_WITH_CONDITIONS needs at least one condition');
   } else {
-    need(conditions.length === 0, 'conditions', 'are only allowed with APPROVED_WITH_CONDITIONS');
+    need(legacy.length === 0, 'conditions', 'are only allowed with APPROVED_WITH_CONDITIONS');
+    need(typed.length === 0, 'typedConditions', 'are only allowed with APPROVED_WITH_CONDITIONS');
   }
-  need(conditions.length <= MAX_CONDITIONS, 'conditions', `at most ${MAX_CONDITIONS}`);
-  conditions.forEach((c, i) => {
+  need(count <= MAX_CONDITIONS, 'conditions', `at most ${MAX_CONDITIONS}`);
+  legacy.forEach((c, i) => {
     need(c.trim().length > 0 && c.length <= MAX_CONDITION_LENGTH, `conditions[${i}]`, `must be 1 to ${MAX_CONDITION_LENGTH} characters`);
   });
+  typed.forEach((c, i) => {
+    const at = `typedConditions[${i}]`;
+    const reduction = c.kind === 'REDUCED_AMOUNT' || c.kind === 'REDUCED_TERM';
+    const text = c.description?.trim() ?? '';
+    // A reduction describes itself; any other condition must say what is required.
+    need(
+      reduction ? (c.description ?? '').length <= MAX_CONDITION_LENGTH : text.length > 0 && text.length <= MAX_CONDITION_LENGTH,
+      `${at}.description`,
+      reduction ? `must be at most ${MAX_CONDITION_LENGTH} characters` : `must be 1 to ${MAX_CONDITION_LENGTH} characters`,
+    );
+    if (c.kind === 'REDUCED_AMOUNT') need(c.amount != null && c.amount > 0, `${at}.amount`, 'REDUCED_AMOUNT needs an amount above 0');
+    else need(c.amount == null, `${at}.amount`, 'only REDUCED_AMOUNT takes an amount');
+    if (c.kind === 'REDUCED_TERM') {
+      need(c.termMonths != null && Number.isInteger(c.termMonths) && c.termMonths >= 1, `${at}.termMonths`, 'REDUCED_TERM needs a term of at least 1 month');
+    } else need(c.termMonths == null, `${at}.termMonths`, 'only REDUCED_TERM takes termMonths');
+  });
+  for (const kind of ['REDUCED_AMOUNT', 'REDUCED_TERM'] as const) {
+    need(typed.filter((c) => c.kind === kind).length <= 1, 'typedConditions', `at most one ${kind}`);
+  }
+
+  const checklist = r.documentsChecklist ?? [];
+  if (r.outcome === 'DOCUMENTS_REQUESTED') {
+    need(checklist.length <= MAX_CHECKLIST_ITEMS, 'documentsChecklist', `at most ${MAX_CHECKLIST_ITEMS} items`);
+    checklist.forEach((c, i) => {
+      need(c.trim().length > 0 && c.length <= MAX_CHECKLIST_ITEM_LENGTH, `documentsChecklist[${i}]`, `must be 1 to ${MAX_CHECKLIST_ITEM_LENGTH} characters`);
+    });
+  } else {
+    need(checklist.length === 0, 'documentsChecklist', 'is only allowed with DOCUMENTS_REQUESTED');
+    need(r.documentsDueAt == null, 'documentsDueAt', 'is only allowed with DOCUMENTS_REQUESTED');
+  }
 
   if (r.approvedTerms) {
     need(isApproval(r.outcome), 'approvedTerms', 'are only allowed with an approval');
@@ -156,9 +228,8 @@ export function planHumanDecision(r: DecisionRequest, facts: HumanDecisionFacts)
       problem: `deciding ${r.outcome} against the model's ${score.modelRecommendation} is an override and needs a justification of at least ${MIN_OVERRIDE_JUSTIFICATION_LENGTH} characters`,
     });
   }
-  if (r.approvedTerms && r.approvedTerms.amount > score.loanAmount) {
-    problems.push({ field: 'approvedTerms.amount', problem: `must not exceed the requested amount ${score.loanAmount.toFixed(2)}` });
-  }
+  const terms = isApproval(r.outcome) ? approvedTermsFor(r, { amount: score.loanAmount, termMonths: score.termMonths }, problems) : null;
+  const documentsRequest = r.outcome === 'DOCUMENTS_REQUESTED' ? documentsRequestFor(r, now, problems) : null;
   if (problems.length) {
     return refuse('BAD_USER_INPUT', `Invalid decision: ${problems.map((p) => `${p.field} ${p.problem}`).join('; ')}`, problems);
   }
@@ -168,9 +239,10 @@ export function planHumanDecision(r: DecisionRequest, facts: HumanDecisionFacts)
     plan: {
       outcome: r.outcome,
       reasoning: r.reasoning.trim(),
-      conditions: isApproval(r.outcome) ? (r.conditions ?? []).map((c) => c.trim()) : [],
-      // An approval without explicit terms grants what was asked for.
-      approvedTerms: isApproval(r.outcome) ? (r.approvedTerms ?? { amount: score.loanAmount, termMonths: score.termMonths }) : null,
+      conditions: isApproval(r.outcome) ? plannedConditions(r) : [],
+      approvedTerms: terms,
+      monthlyInstalment: terms ? monthlyInstalment(terms.amount, terms.termMonths) : null,
+      documentsRequest,
       isOverride: overrideDirection !== null,
       overrideDirection,
       // An override waits for a senior analyst before it takes effect.
@@ -186,6 +258,71 @@ export function planHumanDecision(r: DecisionRequest, facts: HumanDecisionFacts)
       final: isFinalOutcome(r.outcome),
     },
   };
+}
+
+/**
+ * What an approval grants: the requested terms unless the analyst set terms
+ * or a REDUCED_AMOUNT / REDUCED_TERM condition. A reduction must be below
+ * what was requested, and explicit terms must agree with it. Problems are
+ * appended to `problems`; the result is meaningless when any were added.
+ */
+export function approvedTermsFor(
+  r: DecisionRequest,
+  requested: { amount: number; termMonths: number },
+  problems: FieldProblem[],
+): { amount: number; termMonths: number } {
+  const typed = r.typedConditions ?? [];
+  const reducedAmount = typed.findIndex((c) => c.kind === 'REDUCED_AMOUNT');
+  const reducedTerm = typed.findIndex((c) => c.kind === 'REDUCED_TERM');
+  // An approval without explicit terms grants what was asked for.
+  const terms = { ...(r.approvedTerms ?? requested) };
+  if (terms.amount > requested.amount) {
+    problems.push({ field: 'approvedTerms.amount', problem: `must not exceed the requested amount ${requested.amount.toFixed(2)}` });
+  }
+  if (reducedAmount >= 0) {
+    const amount = typed[reducedAmount].amount ?? 0;
+    if (amount >= requested.amount) {
+      problems.push({ field: `typedConditions[${reducedAmount}].amount`, problem: `must be below the requested amount ${requested.amount.toFixed(2)}` });
+    }
+    if (r.approvedTerms && r.approvedTerms.amount !== amount) {
+      problems.push({ field: 'approvedTerms.amount', problem: 'must equal the REDUCED_AMOUNT condition' });
+    }
+    terms.amount = amount;
+  }
+  if (reducedTerm >= 0) {
+    const termMonths = typed[reducedTerm].termMonths ?? 0;
+    if (termMonths >= requested.termMonths) {
+      problems.push({ field: `typedConditions[${reducedTerm}].termMonths`, problem: `must be below the requested term of ${requested.termMonths} months` });
+    }
+    if (r.approvedTerms && r.approvedTerms.termMonths !== termMonths) {
+      problems.push({ field: 'approvedTerms.termMonths', problem: 'must equal the REDUCED_TERM condition' });
+    }
+    terms.termMonths = termMonths;
+  }
+  return terms;
+}
+
+/** Typed conditions first, then the free-text ones as OTHER; reductions get a description if they lack one. */
+export function plannedConditions(r: DecisionRequest): PlannedCondition[] {
+  const typed = (r.typedConditions ?? []).map((c): PlannedCondition => {
+    const text = c.description?.trim() ?? '';
+    const amount = c.kind === 'REDUCED_AMOUNT' ? (c.amount ?? null) : null;
+    const termMonths = c.kind === 'REDUCED_TERM' ? (c.termMonths ?? null) : null;
+    const fallback = amount != null ? `Amount reduced to ${amount.toFixed(2)}` : termMonths != null ? `Term reduced to ${termMonths} months` : '';
+    return { kind: c.kind, description: text || fallback, amount, termMonths };
+  });
+  const other = (r.conditions ?? []).map((c): PlannedCondition => ({ kind: 'OTHER', description: c.trim(), amount: null, termMonths: null }));
+  return [...typed, ...other];
+}
+
+/** The checklist (trimmed) and the due date: in the future, at most 90 days out, two weeks when not given. */
+export function documentsRequestFor(r: DecisionRequest, now: Date, problems: FieldProblem[]): DocumentsRequest {
+  const dueAt = r.documentsDueAt ?? new Date(now.getTime() + DEFAULT_DOCUMENTS_DUE_DAYS * DAY_MS);
+  if (dueAt.getTime() <= now.getTime()) problems.push({ field: 'documentsDueAt', problem: 'must be in the future' });
+  if (dueAt.getTime() > now.getTime() + MAX_DOCUMENTS_DUE_DAYS * DAY_MS) {
+    problems.push({ field: 'documentsDueAt', problem: `must be within ${MAX_DOCUMENTS_DUE_DAYS} days` });
+  }
+  return { checklist: (r.documentsChecklist ?? []).map((c) => c.trim()), dueAt };
 }
 
 export function reviewSecondsBetween(startedAt: Date | null, decidedAt: Date): number | null {
@@ -206,6 +343,8 @@ export function planAutomatedDecision(score: ScoreSnapshot, alreadyDecided: bool
     reasoning: score.routeReason,
     conditions: [],
     approvedTerms: approved ? { amount: score.loanAmount, termMonths: score.termMonths } : null,
+    monthlyInstalment: approved ? monthlyInstalment(score.loanAmount, score.termMonths) : null,
+    documentsRequest: null,
     isOverride: false,
     overrideDirection: null,
     overrideStatus: null,

@@ -1,22 +1,52 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { badInput, conflict, forbidden, loader, Permission, tenantOf, type SubgraphContext } from '@tandem/platform';
+import { badInput, conflict, forbidden, loader, notFound, Permission, pageWindow, type SubgraphContext, tenantOf, toConnection } from '@tandem/platform';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { DecisionRecord } from '../data/decision.entity.js';
 import { DecisionRepository } from '../data/decision.repository.js';
-import { planHumanDecision, type DecisionPlan, type Refusal } from '../domain/decision-rules.js';
-import { stageDecisionMade } from '../events/decision-events.js';
-import { toDecision } from './decision.mapper.js';
-import { Application, Decision, SubmitDecisionPayload } from './decision.types.js';
+import { type DecisionPlan, planHumanDecision, type Refusal } from '../domain/decision-rules.js';
+import { checkConditionFulfilment, checkOverrideReview, type DecisionFacts } from '../domain/decision-workflow.js';
+import { auditConditionFulfilled, auditOverrideReviewed } from '../events/decision-audit.js';
+import { stageConditionFulfilled, stageDecisionNotices, stageOverrideReviewed } from '../events/decision-events.js';
+import { toCondition, toContest, toDecision } from './decision.mapper.js';
+import {
+  Application,
+  Decision,
+  DecisionCondition,
+  DecisionConnection,
+  DecisionContest,
+  DocumentsRequest,
+  SubmitDecisionPayload,
+  SubmittedDocument,
+} from './decision.types.js';
 import { SubmitDecisionInput } from './submit-decision.input.js';
 
-export const decisionLoader = (ctx: SubgraphContext) =>
-  loader(ctx, 'decision', () => new DecisionRepository(ctx.em).loader(tenantOf(ctx)));
+export const decisionLoader = (ctx: SubgraphContext) => loader(ctx, 'decision', () => new DecisionRepository(ctx.em).loader(tenantOf(ctx)));
 
 export const decisionsByApplicationLoader = (ctx: SubgraphContext) =>
   loader(ctx, 'decisionsByApplication', () => new DecisionRepository(ctx.em).byApplicationLoader(tenantOf(ctx)));
 
-function refusalError(r: Refusal) {
+const conditionsLoader = (ctx: SubgraphContext) => loader(ctx, 'conditions', () => new DecisionRepository(ctx.em).conditionsLoader(tenantOf(ctx)));
+const contestLoader = (ctx: SubgraphContext) => loader(ctx, 'contest', () => new DecisionRepository(ctx.em).contestLoader(tenantOf(ctx)));
+const documentsLoader = (ctx: SubgraphContext) => loader(ctx, 'documents', () => new DecisionRepository(ctx.em).documentsLoader(tenantOf(ctx)));
+
+export function refusalError(r: Refusal) {
   if (r.code === 'FORBIDDEN') return forbidden(r.message);
   if (r.code === 'CONFLICT') return conflict(r.message);
   return badInput(r.message, r.problems ? { problems: r.problems } : undefined);
+}
+
+export const factsOf = (d: DecisionRecord): DecisionFacts => ({
+  outcome: d.outcome,
+  automated: d.automated,
+  final: d.final,
+  decidedBy: d.decidedBy ?? null,
+  isOverride: d.isOverride,
+  overrideStatus: d.overrideStatus ?? null,
+});
+
+/** Deciding and reviewing are done by people: a user id, never an API client's. */
+function userIdOf(ctx: SubgraphContext, what: string): string {
+  if (ctx.caller.kind !== 'user' || !ctx.caller.id) throw forbidden(`Only an analyst signed in as a user can ${what}`);
+  return ctx.caller.id;
 }
 
 @Resolver(() => Decision)
@@ -28,6 +58,18 @@ export class DecisionResolver {
     return record ? toDecision(record) : null;
   }
 
+  @Authorized(Permission.DecisionApproveOverride)
+  @Query(() => DecisionConnection, { description: 'Overrides waiting for a senior analyst, oldest first. Requires decision:approve_override.' })
+  async pendingOverrides(
+    @Ctx() ctx: SubgraphContext,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ) {
+    const { limit, offset } = pageWindow(first, after);
+    const { items, total } = await new DecisionRepository(ctx.em).pendingOverrides(tenantOf(ctx), offset, limit);
+    return toConnection(items.map(toDecision), total, offset);
+  }
+
   @Authorized(Permission.DecisionCreate)
   @Mutation(() => SubmitDecisionPayload, {
     description:
@@ -36,8 +78,7 @@ export class DecisionResolver {
   })
   async submitDecision(@Arg('input', () => SubmitDecisionInput) input: SubmitDecisionInput, @Ctx() ctx: SubgraphContext): Promise<SubmitDecisionPayload> {
     const tenantId = tenantOf(ctx);
-    const deciderId = ctx.caller.kind === 'user' ? ctx.caller.id : undefined;
-    if (!deciderId) throw forbidden('Only an analyst signed in as a user can decide a case');
+    const deciderId = userIdOf(ctx, 'decide a case');
 
     const result = await new DecisionRepository(ctx.em).decideWithEvents(
       tenantId,
@@ -48,12 +89,102 @@ export class DecisionResolver {
         if (!verdict.ok) throw refusalError(verdict.refusal);
         return verdict.plan;
       },
-      (em, record) => stageDecisionMade(em, record, ctx.requestId),
+      (em, record) => stageDecisionNotices(em, record, ctx.caller, ctx.requestId),
     );
     if ('alreadyDecided' in result) throw conflict('The application already has a final decision');
     const { created } = result;
-    ctx.log.info({ applicationId: created.applicationId, decisionId: created.id, outcome: created.outcome, isOverride: created.isOverride }, 'decision submitted');
+    ctx.log.info(
+      { applicationId: created.applicationId, decisionId: created.id, outcome: created.outcome, isOverride: created.isOverride },
+      'decision submitted',
+    );
     return { decision: toDecision(created) };
+  }
+
+  @Authorized(Permission.DecisionApproveOverride)
+  @Mutation(() => Decision, {
+    description: 'Approve a PENDING override: the outcome stands and the partner is told. Not your own. Requires decision:approve_override.',
+  })
+  async approveOverride(@Arg('decisionId', () => ID) decisionId: string, @Ctx() ctx: SubgraphContext): Promise<Decision> {
+    return toDecision(await this.reviewOverride(ctx, decisionId, 'APPROVE'));
+  }
+
+  @Authorized(Permission.DecisionApproveOverride)
+  @Mutation(() => Decision, {
+    description:
+      'Reject a PENDING override (reason at least 20 characters): the decision no longer settles the application and the case goes back to its analyst. ' +
+      'Not your own. Requires decision:approve_override.',
+  })
+  async rejectOverride(@Arg('decisionId', () => ID) decisionId: string, @Arg('reason') reason: string, @Ctx() ctx: SubgraphContext): Promise<Decision> {
+    return toDecision(await this.reviewOverride(ctx, decisionId, 'REJECT', reason));
+  }
+
+  private async reviewOverride(ctx: SubgraphContext, decisionId: string, action: 'APPROVE' | 'REJECT', reason?: string): Promise<DecisionRecord> {
+    const tenantId = tenantOf(ctx);
+    const reviewerId = userIdOf(ctx, 'review an override');
+    const record = await ctx.em.transactional(async (tx) => {
+      const d = await new DecisionRepository(tx).lockDecision(tenantId, decisionId);
+      if (!d) throw notFound('Decision', decisionId);
+      const check = checkOverrideReview(factsOf(d), reviewerId, action, reason);
+      if (!check.ok) throw refusalError(check.refusal);
+      const before = { overrideStatus: d.overrideStatus ?? null, final: d.final };
+      Object.assign(d, {
+        overrideStatus: action === 'APPROVE' ? 'APPROVED' : 'REJECTED',
+        overrideReviewedBy: reviewerId,
+        overrideReviewedAt: new Date(),
+        overrideRejectionReason: action === 'REJECT' ? reason?.trim() : null,
+        // A rejected override settles nothing: the analyst decides the case again.
+        final: action === 'APPROVE',
+      });
+      await stageOverrideReviewed(tx, d, ctx.requestId);
+      auditOverrideReviewed(tx, before, d, ctx.caller, ctx.requestId);
+      return d;
+    });
+    ctx.log.info({ decisionId, applicationId: record.applicationId, overrideStatus: record.overrideStatus }, 'override reviewed');
+    return record;
+  }
+
+  @Authorized(Permission.DecisionCreate)
+  @Mutation(() => DecisionCondition, { description: 'Mark a condition of a standing approval as met; the partner is told. Requires decision:create.' })
+  async fulfilCondition(
+    @Arg('decisionId', () => ID) decisionId: string,
+    @Arg('conditionId', () => ID) conditionId: string,
+    @Ctx() ctx: SubgraphContext,
+  ): Promise<DecisionCondition> {
+    const tenantId = tenantOf(ctx);
+    const userId = userIdOf(ctx, 'mark a condition met');
+    const condition = await ctx.em.transactional(async (tx) => {
+      const repo = new DecisionRepository(tx);
+      const d = await repo.lockDecision(tenantId, decisionId);
+      if (!d) throw notFound('Decision', decisionId);
+      const c = await repo.findCondition(tenantId, decisionId, conditionId);
+      if (!c) throw notFound('Condition', conditionId);
+      const check = checkConditionFulfilment(factsOf(d), { fulfilledAt: c.fulfilledAt ?? null });
+      if (!check.ok) throw refusalError(check.refusal);
+      Object.assign(c, { fulfilledAt: new Date(), fulfilledBy: userId });
+      await stageConditionFulfilled(tx, d, c);
+      auditConditionFulfilled(tx, d, c, ctx.caller, ctx.requestId);
+      return c;
+    });
+    return toCondition(condition);
+  }
+
+  @FieldResolver(() => [DecisionCondition], { description: 'The conditions with their kind and whether each is met, in order' })
+  async typedConditions(@Root() decision: Decision, @Ctx() ctx: SubgraphContext): Promise<DecisionCondition[]> {
+    return (await conditionsLoader(ctx).load(decision.id)).map(toCondition);
+  }
+
+  @FieldResolver(() => DecisionContest, { nullable: true, description: 'The contest of this automated decision, if any' })
+  async contest(@Root() decision: Decision, @Ctx() ctx: SubgraphContext): Promise<DecisionContest | null> {
+    const record = await contestLoader(ctx).load(decision.id);
+    return record ? toContest(record) : null;
+  }
+}
+
+@Resolver(() => DocumentsRequest)
+export class DocumentsRequestResolver {
+  @FieldResolver(() => [SubmittedDocument])
+  async submittedDocuments(@Root() request: DocumentsRequest, @Ctx() ctx: SubgraphContext): Promise<SubmittedDocument[]> {
+    return (await documentsLoader(ctx).load(request.decisionId))?.documents ?? [];
   }
 }
 

@@ -1,5 +1,5 @@
-import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { MoneyScalar } from '@tandem/platform';
+import { ConnectionType, MoneyScalar } from '@tandem/platform';
+import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 export enum DecisionOutcome {
   APPROVED = 'APPROVED',
@@ -25,6 +25,26 @@ export enum OverrideStatus {
 }
 registerEnumType(OverrideStatus, { name: 'OverrideStatus', description: 'A senior analyst’s review of an override' });
 
+export enum DecisionConditionKind {
+  DOCUMENTATION = 'DOCUMENTATION',
+  COLLATERAL = 'COLLATERAL',
+  GUARANTOR = 'GUARANTOR',
+  REDUCED_AMOUNT = 'REDUCED_AMOUNT',
+  REDUCED_TERM = 'REDUCED_TERM',
+  OTHER = 'OTHER',
+}
+registerEnumType(DecisionConditionKind, { name: 'DecisionConditionKind', description: 'What a condition of an approval asks for' });
+
+export enum WebhookDeliveryStatus {
+  PENDING = 'PENDING',
+  DELIVERED = 'DELIVERED',
+  DEAD = 'DEAD',
+}
+registerEnumType(WebhookDeliveryStatus, {
+  name: 'WebhookDeliveryStatus',
+  description: 'PENDING until a 2xx answer (DELIVERED) or the last retry fails (DEAD)',
+});
+
 /** identity's User: only the key lives here. */
 @ObjectType()
 @Directive('@key(fields: "id")')
@@ -49,6 +69,86 @@ export class ApprovedTerms {
   termMonths!: number;
 }
 
+@ObjectType({ description: 'A condition of an approval and whether it has been met' })
+export class DecisionCondition {
+  @Field(() => ID)
+  id!: string;
+  @Field(() => DecisionConditionKind)
+  kind!: DecisionConditionKind;
+  @Field()
+  description!: string;
+  @Field(() => MoneyScalar, { nullable: true, description: 'REDUCED_AMOUNT: the amount granted' })
+  amount?: number | null;
+  @Field(() => Int, { nullable: true, description: 'REDUCED_TERM: the term granted' })
+  termMonths?: number | null;
+  @Field()
+  fulfilled!: boolean;
+  @Field(() => Date, { nullable: true })
+  fulfilledAt?: Date | null;
+  @Field(() => User, { nullable: true, description: 'Who marked it met' })
+  fulfilledBy?: User | null;
+}
+
+@ObjectType({ description: 'A document the partner sent in answer to a documents request' })
+export class SubmittedDocument {
+  @Field()
+  name!: string;
+  @Field()
+  kind!: string;
+  @Field(() => String, { nullable: true })
+  url?: string | null;
+}
+
+@ObjectType({ description: 'What the applicant was asked to send, by when, and what came back' })
+export class DocumentsRequest {
+  /** The DOCUMENTS_REQUESTED decision (not exposed: the parent is that decision). */
+  decisionId!: string;
+  @Field(() => [String])
+  checklist!: string[];
+  @Field(() => Date)
+  dueAt!: Date;
+  @Field(() => Date, { nullable: true, description: 'When the partner answered (submitDocuments); null while waiting' })
+  answeredAt?: Date | null;
+  @Field(() => [SubmittedDocument], { description: 'Empty while waiting' })
+  submittedDocuments!: SubmittedDocument[];
+}
+
+@ObjectType({ description: 'The score an automated decision was made on, kept with a contest' })
+export class ContestEvidence {
+  @Field()
+  modelVersion!: string;
+  @Field()
+  scoreId!: string;
+  @Field(() => Float)
+  probabilityOfDefault!: number;
+  @Field(() => Float)
+  score!: number;
+  @Field()
+  riskBand!: string;
+  @Field()
+  routeReason!: string;
+  @Field(() => [DecisionReasonCode])
+  reasonCodes!: DecisionReasonCode[];
+}
+
+@ObjectType({ description: 'A contest of an automated decision (GDPR Art. 22(3)): a human re-reviews the application' })
+export class DecisionContest {
+  @Field(() => ID)
+  id!: string;
+  @Field(() => ID)
+  applicationId!: string;
+  @Field(() => ID)
+  decisionId!: string;
+  @Field()
+  statement!: string;
+  @Field({ description: 'The API client that contested on the applicant’s behalf' })
+  contestedBy!: string;
+  @Field(() => Date)
+  contestedAt!: Date;
+  @Field(() => ContestEvidence, { nullable: true })
+  evidence?: ContestEvidence | null;
+}
+
 @ObjectType({ description: 'A decision on an application, by the routing policy (automated) or by an analyst' })
 @Directive('@key(fields: "id")')
 export class Decision {
@@ -60,10 +160,18 @@ export class Decision {
   outcome!: DecisionOutcome;
   @Field(() => String, { nullable: true, description: "The analyst's reasoning, or the routing policy's reason for an automated decision" })
   reasoning?: string | null;
-  @Field(() => [String])
+  @Field(() => [String], { description: 'The conditions in words; typedConditions carries their kind and state' })
   conditions!: string[];
   @Field(() => ApprovedTerms, { nullable: true, description: 'Set for approvals only' })
   approvedTerms?: ApprovedTerms | null;
+  @Field(() => MoneyScalar, { nullable: true, description: 'The annuity instalment of the approved terms at 12% nominal a year; approvals only' })
+  monthlyInstalment?: number | null;
+  @Field(() => DocumentsRequest, { nullable: true, description: 'DOCUMENTS_REQUESTED only' })
+  documentsRequest?: DocumentsRequest | null;
+  @Field({
+    description: 'Whether this decision settles the application now (false for a documents request, a rejected override or a contested automated decision)',
+  })
+  final!: boolean;
   @Field({ description: "Whether the decision goes against the model's recommendation" })
   isOverride!: boolean;
   @Field(() => OverrideDirection, { nullable: true })
@@ -72,6 +180,12 @@ export class Decision {
   overrideStatus?: OverrideStatus | null;
   @Field(() => String, { nullable: true, description: 'Why the analyst overrode the model; null when not an override' })
   overrideJustification?: string | null;
+  @Field(() => User, { nullable: true, description: 'The senior analyst who approved or rejected the override' })
+  overrideReviewedBy?: User | null;
+  @Field(() => Date, { nullable: true })
+  overrideReviewedAt?: Date | null;
+  @Field(() => String, { nullable: true, description: 'Why the override was rejected' })
+  overrideRejectionReason?: string | null;
   @Field()
   automated!: boolean;
   @Field(() => User, { nullable: true, description: 'The analyst; null for automated decisions' })
@@ -99,3 +213,43 @@ export class SubmitDecisionPayload {
   @Field(() => Decision)
   decision!: Decision;
 }
+
+export const DecisionConnection = ConnectionType('Decision', Decision);
+
+@ObjectType({ description: "An API client's webhook endpoint; the secret is never shown again" })
+export class WebhookEndpoint {
+  @Field(() => ID)
+  clientId!: string;
+  @Field()
+  url!: string;
+  @Field(() => Date)
+  createdAt!: Date;
+  @Field(() => Date)
+  updatedAt!: Date;
+}
+
+@ObjectType({ description: 'One webhook to one API client, with its delivery state' })
+export class WebhookDelivery {
+  @Field(() => ID)
+  id!: string;
+  @Field(() => ID)
+  clientId!: string;
+  @Field({ description: 'decision.made, decision.documents_requested, decision.override_rejected, decision.condition_fulfilled' })
+  eventType!: string;
+  @Field({ description: 'The JSON body exactly as sent' })
+  body!: string;
+  @Field(() => WebhookDeliveryStatus)
+  status!: WebhookDeliveryStatus;
+  @Field(() => Int)
+  attempts!: number;
+  @Field(() => Int, { nullable: true })
+  lastStatusCode?: number | null;
+  @Field(() => String, { nullable: true })
+  lastError?: string | null;
+  @Field(() => Date)
+  createdAt!: Date;
+  @Field(() => Date, { nullable: true })
+  deadAt?: Date | null;
+}
+
+export const WebhookDeliveryConnection = ConnectionType('WebhookDelivery', WebhookDelivery);

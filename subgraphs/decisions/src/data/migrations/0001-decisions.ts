@@ -61,5 +61,3 @@ export class DecisionsTables extends Migration {
     this.addSql('CREATE INDEX decisions_tenant_application_idx ON decisions (tenant_id, application_id, decided_at)');
   }
 }
-
-export const decisionsMigrations = [{ name: '0001_decisions', class: DecisionsTables }];
