@@ -2,9 +2,11 @@
 
     /usr/bin/python3 models/training/train.py [--data PATH] [--out DIR]
 
-Deterministic: fixed seed, single-threaded BLAS, no wall-clock values; the same
-CSV gives byte-identical files. Writes models/credit-default/<VERSION>/
-{model.onnx, model-card.json, test-vectors.json, reference.json} and
+Deterministic: fixed seed, single-threaded BLAS and xgboost, no wall-clock
+values; the same CSV gives byte-identical files. Writes
+models/credit-default/0.1.0/ (logistic regression, the baseline) and
+models/credit-default/1.0.0/ (XGBoost, xgb_version.py), each with
+{model.onnx, model-card.json, test-vectors.json, reference.json}, and
 models/demo/applications.json.
 """
 
@@ -32,6 +34,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import onnx_export  # noqa: E402
+import xgb_version  # noqa: E402
 from demo_applications import demo_applications  # noqa: E402
 from tandem_features import (  # noqa: E402
     ANNUAL_INTEREST_RATE, CLIP_QUANTILES, EMPLOYMENT_MULTIPLIERS, FEATURE_NAMES, FEATURE_SPECS,
@@ -183,8 +186,9 @@ def route_shares(pd_: np.ndarray, y: np.ndarray, approve_below: float, decline_a
     return out
 
 
-def pick_test_vectors(df: pd.DataFrame, inputs: list[dict], hold_idx: np.ndarray) -> list[int]:
-    """20 holdout rows: some with missing financials, every housing and
+def pick_test_vectors(df: pd.DataFrame, inputs: list[dict], hold_idx: np.ndarray,
+                      n: int = N_TEST_VECTORS) -> list[int]:
+    """n (20) holdout rows: some with missing financials, every housing and
     employment type at least once, rest random (seeded)."""
     rng = np.random.default_rng(SEED)
     pool = [int(i) for i in rng.permutation(np.sort(hold_idx))]
@@ -196,11 +200,42 @@ def pick_test_vectors(df: pd.DataFrame, inputs: list[dict], hold_idx: np.ndarray
             if not any(inputs[i][key] == cat for i in chosen):
                 chosen.append(next(i for i in pool if inputs[i][key] == cat and i not in chosen))
     for i in pool:
-        if len(chosen) >= N_TEST_VECTORS:
+        if len(chosen) >= n:
             break
         if i not in chosen:
             chosen.append(i)
     return sorted(chosen)
+
+
+def reference_document(version: str, x_tr: np.ndarray, raw_tr: pd.DataFrame, y_tr: np.ndarray, pd_tr: np.ndarray,
+                       approve_below: float, decline_above: float) -> dict:
+    """Training-split feature and score distributions: the drift baseline."""
+    points_tr = score_points(pd_tr)
+    bands = [risk_band(p) for p in pd_tr]
+    return {
+        "model": MODEL_NAME, "version": version,
+        "population": f"training split ({len(y_tr)} rows)",
+        "binning": "histogram bin i holds values v with cuts[i-1] < v <= cuts[i] "
+                   "(first bin unbounded below, last unbounded above)",
+        "features": {
+            name: {
+                "space": "model input (after imputation, clipping, transform)",
+                "missingRate": float(raw_tr[name].isna().mean()),
+                **distribution(x_tr[:, j]),
+                "raw": None if raw_tr[name].dropna().empty else {
+                    "space": "raw value before imputation (non-missing only)",
+                    "quantiles": distribution(raw_tr[name].dropna().to_numpy())["quantiles"],
+                },
+            }
+            for j, name in enumerate(FEATURE_NAMES)
+        },
+        "score": {
+            "pd": distribution(pd_tr),
+            "points": distribution(points_tr),
+            "riskBands": {b["band"]: float(np.mean([x == b["band"] for x in bands])) for b in RISK_BANDS},
+            "routing": route_shares(pd_tr, y_tr, approve_below, decline_above),
+        },
+    }
 
 
 def main() -> None:
@@ -359,32 +394,8 @@ def main() -> None:
     })
 
     # ---- drift reference (training split)
-    points_tr = score_points(pd_tr)
-    bands = [risk_band(p) for p in pd_tr]
-    write_json(out_dir / "reference.json", {
-        "model": MODEL_NAME, "version": VERSION,
-        "population": f"training split ({len(train_idx)} rows)",
-        "binning": "histogram bin i holds values v with cuts[i-1] < v <= cuts[i] "
-                   "(first bin unbounded below, last unbounded above)",
-        "features": {
-            name: {
-                "space": "model input (after imputation, clipping, transform)",
-                "missingRate": float(raw_tr[name].isna().mean()),
-                **distribution(x_tr[:, j]),
-                "raw": None if raw_tr[name].dropna().empty else {
-                    "space": "raw value before imputation (non-missing only)",
-                    "quantiles": distribution(raw_tr[name].dropna().to_numpy())["quantiles"],
-                },
-            }
-            for j, name in enumerate(FEATURE_NAMES)
-        },
-        "score": {
-            "pd": distribution(pd_tr),
-            "points": distribution(points_tr),
-            "riskBands": {b["band"]: float(np.mean([x == b["band"] for x in bands])) for b in RISK_BANDS},
-            "routing": route_shares(pd_tr, y_tr, approve_below, decline_above),
-        },
-    })
+    write_json(out_dir / "reference.json",
+               reference_document(VERSION, x_tr, raw_tr, y_tr, pd_tr, approve_below, decline_above))
 
     # ---- demo applications: holdout rows (the model never trained on them), seeded order
     rng = np.random.default_rng(SEED + 1)
@@ -392,12 +403,32 @@ def main() -> None:
     demo_rows = [demo_pool[i] for i in rng.permutation(len(demo_pool))[:N_DEMO]]
     write_json(args.out / "demo" / "applications.json", demo_applications(df, demo_rows, SEED))
 
+    # ---- credit-default 1.0.0: XGBoost on the same split and features, this model as its baseline
+    xgb_result = xgb_version.write_version({
+        "seed": SEED, "out": args.out, "df": df, "inputs": inputs, "raw": raw, "raw_tr": raw_tr,
+        "y": y, "y_tr": y_tr, "y_ho": y_ho, "hold_idx": hold_idx, "tf": tf, "x_tr": x_tr, "x_ho": x_ho,
+        "constants": card["constants"], "trainingData": card["trainingData"], "scoreScaling": card["scoreScaling"],
+        "baseline": {"algorithm": card["algorithm"], "metrics": metrics, "pd_ho": pd_ho,
+                     "approve_below": approve_below, "decline_above": decline_above},
+        "helpers": {
+            "MODEL_NAME": MODEL_NAME, "CREATED": CREATED, "FEATURE_SPECS": FEATURE_SPECS, "RISK_BANDS": RISK_BANDS,
+            "AUTO_APPROVE_SHARE": AUTO_APPROVE_SHARE, "AUTO_DECLINE_SHARE": AUTO_DECLINE_SHARE,
+            "nice_threshold": nice_threshold, "route_shares": route_shares, "write_json": write_json,
+            "pick_test_vectors": pick_test_vectors, "score_points": score_points, "risk_band": risk_band,
+            "reference_document": reference_document,
+        },
+    })
+
     hr = metrics["holdoutRouting"]
     print(f"C={best_C}  CV AUC {cv_aucs.mean():.4f} ± {cv_aucs.std():.4f}  holdout AUC {holdout_auc:.4f}  "
           f"KS {metrics['holdoutKs']:.3f}  Brier {metrics['holdoutBrier']:.4f}")
     print(f"thresholds approve<{approve_below} decline>{decline_above}  holdout: " + ", ".join(
         f"{k} {v['share']:.1%} (bad {v['badRate']:.1%})" for k, v in hr.items()))
-    print(f"wrote {out_dir} and {args.out / 'demo' / 'applications.json'}")
+    xm, bm = xgb_result["metrics"], xgb_result["baseline"]
+    print(f"1.0.0 XGBoost {xgb_result['params']}  CV AUC {xm['cvAuc']['mean']:.4f}  holdout AUC "
+          f"{xm['holdoutAuc']:.4f} (LR {bm['holdoutAuc']:.4f})  KS {xm['holdoutKs']:.3f} (LR {bm['holdoutKs']:.3f})  "
+          f"Brier {xm['holdoutBrier']:.4f} (LR {bm['holdoutBrier']:.4f})  thresholds {xgb_result['thresholds']}")
+    print(f"wrote {out_dir}, {xgb_result['out_dir']} and {args.out / 'demo' / 'applications.json'}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import {
 } from '@tandem/platform';
 import { startSubgraphForTest, testCaller } from '@tandem/platform/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { defaultModelsDir, modelVersionDir } from '../src/data/onnx-model.js';
+import { DEFAULT_MODEL_VERSION, defaultModelsDir, modelVersionDir } from '../src/data/onnx-model.js';
 import { ScoreRecord } from '../src/data/score.entity.js';
 import { extractFeatures, type ScoringInput as ModelScoringInput } from '../src/domain/features.js';
 import { pdToScore, riskBand } from '../src/domain/score-scale.js';
@@ -26,7 +26,9 @@ interface TestVector {
   expected: { pd: number };
 }
 const testVectors = (
-  JSON.parse(readFileSync(join(modelVersionDir(defaultModelsDir(), 'credit-default', '0.1.0'), 'test-vectors.json'), 'utf8')) as { vectors: TestVector[] }
+  JSON.parse(readFileSync(join(modelVersionDir(defaultModelsDir(), 'credit-default', DEFAULT_MODEL_VERSION), 'test-vectors.json'), 'utf8')) as {
+    vectors: TestVector[];
+  }
 ).vectors;
 const vector = (csvRow: number) => {
   const tv = testVectors.find((v) => v.csvRow === csvRow);
@@ -133,7 +135,7 @@ describe('scoring subgraph: application.submitted → score → route', () => {
       modelRecommendation: 'APPROVE',
       score: pdToScore(modelPd, sg.services.model.card.scoreScaling),
       riskBand: riskBand(modelPd),
-      modelVersion: '0.1.0',
+      modelVersion: DEFAULT_MODEL_VERSION,
       reasonCodes: [],
       loanAmount: input.loanAmount,
       termMonths: input.termMonths,
@@ -206,7 +208,7 @@ describe('scoring subgraph: application.submitted → score → route', () => {
       route: 'AUTO_DECLINE',
       routeReason: scored.payload.routeReason,
       modelRecommendation: 'DECLINE',
-      modelVersion: '0.1.0',
+      modelVersion: DEFAULT_MODEL_VERSION,
       policyVersion: 1,
       scoredAt: scored.payload.scoredAt,
       reasonCodes: scored.payload.reasonCodes,
@@ -296,11 +298,11 @@ describe('scoring subgraph: application.submitted → score → route', () => {
     expect((await policy()).version).toBe(1);
     expect((await policy(effectiveFrom)).version).toBe(2);
 
-    // Row 2732: PD ≈ 0.124, below the auto-approve threshold; amount 1,600.
-    const input = submittedInput(vector(2732).input);
+    // Row 2975: PD ≈ 0.005, below the auto-approve threshold; amount 1,500.
+    const input = submittedInput(vector(2975).input);
     const before = await submitAndScore(tenant, input);
     expect(before.payload).toMatchObject({ route: 'HUMAN_REVIEW', modelRecommendation: 'APPROVE' });
-    expect(before.payload.routeReason).toMatch(/amount 1600 exceeds the automatic-decision limit 1000/);
+    expect(before.payload.routeReason).toMatch(/amount 1500 exceeds the automatic-decision limit 1000/);
     expect((await scoringOf(analyst(tenant), before.payload.applicationId)).policyVersion).toBe(1);
 
     await expect.poll(async () => (await policy()).version, { timeout: 5000, interval: 100 }).toBe(2);

@@ -2,6 +2,12 @@
  * A credit model version on disk (model.onnx + model-card.json) behind an
  * onnxruntime session. Loaded once per directory and shared; scoring is batch
  * first because one session.run over N rows costs about what one row does.
+ *
+ * Model-agnostic explanations: a tree model's trees are read from the same
+ * model.onnx (onnx-trees.ts) and explained by TreeSHAP; a logistic model by
+ * its card's coefficients. `model.explain(modelInput)` does either, and the
+ * explainer is registered for `model.card` so `explainScore(x, model.card)`
+ * (used by assess) does too.
  */
 
 import { existsSync } from 'node:fs';
@@ -9,7 +15,11 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
+import { type Explainer, type Explanation, explain, explanationFromShap, explanationMethod, registerExplainer } from '../domain/explanation.js';
 import type { ModelCard } from '../domain/features.js';
+import type { TreeEnsemble } from '../domain/tree-ensemble.js';
+import { createTreeShap } from '../domain/tree-shap.js';
+import { treeEnsembleFromOnnx } from './onnx-trees.js';
 
 /**
  * `<repo>/models`, found by walking up from this file until a directory has
@@ -35,17 +45,26 @@ export async function readModelCard(versionDir: string): Promise<ModelCard> {
   return JSON.parse(await readFile(join(versionDir, 'model-card.json'), 'utf8')) as ModelCard;
 }
 
+/** The default served model version (1.0.0: XGBoost; 0.1.0, the logistic baseline, stays loadable). */
+export const DEFAULT_MODEL_NAME = 'credit-default';
+export const DEFAULT_MODEL_VERSION = '1.0.0';
+
 export class OnnxCreditModel {
   readonly featureCount: number;
+  /** the trees onnxruntime evaluates, read from model.onnx; null for a non-tree model */
+  readonly trees: TreeEnsemble | null;
   readonly #inputName: string;
   readonly #outputName: string;
+  readonly #explainer: Explainer;
 
   private constructor(
     readonly directory: string,
     readonly card: ModelCard,
     private readonly session: ort.InferenceSession,
+    trees: TreeEnsemble | null,
   ) {
     this.featureCount = card.features.length;
+    this.trees = trees;
     this.#inputName = card.onnx.input.name;
     this.#outputName = card.onnx.output.name;
     if (!session.inputNames.includes(this.#inputName) || !session.outputNames.includes(this.#outputName)) {
@@ -54,17 +73,43 @@ export class OnnxCreditModel {
           `card expects ${this.#inputName} → ${this.#outputName}`,
       );
     }
+    if (trees) {
+      const shap = createTreeShap(trees);
+      this.#explainer = (x) => {
+        const { bias, contributions } = shap(x);
+        return explanationFromShap(card, bias, contributions);
+      };
+    } else {
+      this.#explainer = (x) => explain(x, card);
+    }
+    registerExplainer(card, this.#explainer);
+  }
+
+  /** "linear" (logistic card) or "tree-shap" (tree card), as the model card says. */
+  get explanationMethod(): 'linear' | 'tree-shap' {
+    return explanationMethod(this.card);
+  }
+
+  /**
+   * Exact explanation of one row (float64 model input, card order): logit =
+   * baseValue + Σ contributions, equal to the PD scoreBatch gives up to float32 rounding.
+   */
+  explain(modelInput: ArrayLike<number>): Explanation {
+    return this.#explainer(modelInput);
   }
 
   /** Opens a version directory without caching; prefer loadCreditModel. */
   static async open(versionDir: string): Promise<OnnxCreditModel> {
     const card = await readModelCard(versionDir);
-    // The graph is a handful of element-wise ops: extra threads only add hand-off cost.
-    const session = await ort.InferenceSession.create(join(versionDir, card.onnx.file), {
+    const onnxBytes = await readFile(join(versionDir, card.onnx.file));
+    // Trees are read (and validated) before the session exists, so a bad file leaks nothing.
+    const trees = explanationMethod(card) === 'tree-shap' ? treeEnsembleFromOnnx(onnxBytes, card.features.length) : null;
+    // Small graphs on small batches: extra threads only add hand-off cost.
+    const session = await ort.InferenceSession.create(onnxBytes, {
       intraOpNumThreads: 1,
       interOpNumThreads: 1,
     });
-    return new OnnxCreditModel(versionDir, card, session);
+    return new OnnxCreditModel(versionDir, card, session, trees);
   }
 
   /** Probability of default per vector (vectors from extractFeatures, card order). */
@@ -111,6 +156,6 @@ export function loadCreditModel(versionDir: string): Promise<OnnxCreditModel> {
 }
 
 /** Convenience: `<repo>/models/<name>/<version>` via defaultModelsDir. */
-export function loadDefaultCreditModel(name = 'credit-default', version = '0.1.0'): Promise<OnnxCreditModel> {
+export function loadDefaultCreditModel(name = DEFAULT_MODEL_NAME, version = DEFAULT_MODEL_VERSION): Promise<OnnxCreditModel> {
   return loadCreditModel(modelVersionDir(defaultModelsDir(), name, version));
 }

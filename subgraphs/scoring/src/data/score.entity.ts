@@ -21,6 +21,10 @@ export class ScoreRecord {
   @Property({ type: 'uuid' })
   applicationId!: string;
 
+  /** The partner's own id of the application (from application.submitted), for outcome reports. */
+  @Property({ type: 'text', nullable: true })
+  externalId?: string | null;
+
   @Property({ type: 'text' })
   modelName!: string;
 

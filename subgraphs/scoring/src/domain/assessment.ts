@@ -1,4 +1,4 @@
-import { explain, type Factor, reasonCodes, topFactors } from './explanation.js';
+import { type Explanation, explainScore, type Factor, reasonCodes, topFactors } from './explanation.js';
 import type { ExtractedFeatures, ModelCard } from './features.js';
 import { type ModelRecommendation, type Route, type RoutingApplication, type RoutingPolicy, route } from './routing.js';
 import { pdToScore, riskBand } from './score-scale.js';
@@ -21,8 +21,10 @@ export const TOP_FACTORS_EACH_WAY = 5;
 
 /**
  * The PD comes from the ONNX model (the number that is stored and routed on);
- * the explanation is the same logistic model in float64, which agrees with it
- * to ~1e-7, so the factors explain exactly the score that was given.
+ * the explanation is the same model recomputed in float64 — exact linear
+ * contributions or TreeSHAP, by the card (explainScore) — which agrees with
+ * it to ~1e-7, so the factors explain exactly the score that was given.
+ * Pass `explanation` when it is already computed (model.explain).
  */
 export function assess(
   probabilityOfDefault: number,
@@ -30,8 +32,8 @@ export function assess(
   card: ModelCard,
   policy: RoutingPolicy,
   application: RoutingApplication,
+  explanation: Explanation = explainScore(features.modelInput, card),
 ): Assessment {
-  const explanation = explain(features.modelInput, card);
   const factors = topFactors(explanation, card, features.values, TOP_FACTORS_EACH_WAY);
   const decision = route(probabilityOfDefault, policy, application);
   return {

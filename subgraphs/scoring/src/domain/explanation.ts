@@ -1,5 +1,15 @@
 /**
- * Exact explanations for the standardised logistic model.
+ * Exact explanations, in logit space, for whichever kind of model scored:
+ *
+ * - logistic cards (no `explanation`, or method "linear"): `explain` below;
+ * - tree cards (method "tree-shap"): TreeSHAP over the trees in the model's
+ *   ONNX file (tree-shap.ts), registered for the card by the model loader
+ *   (data/onnx-model.ts) because the trees are not in the card.
+ *
+ * `explainScore(modelInput, card)` picks the right one. Both give the same
+ * Explanation shape, so top factors and reason codes below do not care.
+ *
+ * For the standardised logistic model:
  *
  *   contribution_i = coefficient_i · (x_i − mean_i) / std_i     (logit space)
  *   logit = baseValue + Σ contribution_i,   baseValue = intercept
@@ -58,12 +68,67 @@ export function explain(modelInput: ArrayLike<number>, card: ModelCard): Explana
   if (modelInput.length !== card.features.length) {
     throw new RangeError(`expected ${card.features.length} model inputs, got ${modelInput.length}`);
   }
-  const contributions = card.features.map((f, i) => ({
-    feature: f.name,
-    contribution: (f.coefficient * ((modelInput[i] as number) - f.mean)) / f.std,
-  }));
+  const contributions = card.features.map((f, i) => {
+    if (f.coefficient === undefined) {
+      throw new Error(`model card ${card.name}@${card.version}: feature "${f.name}" has no coefficient (not a linear model)`);
+    }
+    return { feature: f.name, contribution: (f.coefficient * ((modelInput[i] as number) - f.mean)) / f.std };
+  });
   const logit = contributions.reduce((sum, c) => sum + c.contribution, card.intercept);
   return { baseValue: card.intercept, contributions, logit, pd: 1 / (1 + Math.exp(-logit)) };
+}
+
+/** Explains one model-input row of a given model. */
+export type Explainer = (modelInput: ArrayLike<number>) => Explanation;
+
+export type ExplanationMethod = 'linear' | 'tree-shap';
+
+/** How a card's scores are explained; a card without `explanation` is a logistic one (0.1.0). */
+export function explanationMethod(card: ModelCard): ExplanationMethod {
+  const method = card.explanation?.method ?? 'linear';
+  if (method !== 'linear' && method !== 'tree-shap') {
+    throw new Error(`model card ${card.name}@${card.version}: unknown explanation method "${String(method)}"`);
+  }
+  return method;
+}
+
+/**
+ * SHAP values (logit space) as an Explanation: baseValue is the SHAP base
+ * value, contributions in card order, logit = baseValue + Σ contributions.
+ */
+export function explanationFromShap(card: ModelCard, bias: number, shap: ArrayLike<number>): Explanation {
+  if (shap.length !== card.features.length) {
+    throw new RangeError(`expected ${card.features.length} SHAP values, got ${shap.length}`);
+  }
+  let logit = bias;
+  const contributions = card.features.map((f, i) => {
+    const contribution = shap[i] as number;
+    logit += contribution;
+    return { feature: f.name, contribution };
+  });
+  return { baseValue: bias, contributions, logit, pd: 1 / (1 + Math.exp(-logit)) };
+}
+
+// Keyed by the card object a loaded model holds: whoever has that card can explain its scores.
+const registeredExplainers = new WeakMap<ModelCard, Explainer>();
+
+/** Called by the model loader for models whose explanation needs more than the card (the trees). */
+export function registerExplainer(card: ModelCard, explainer: Explainer): void {
+  registeredExplainers.set(card, explainer);
+}
+
+/**
+ * The exact explanation of a score, by the card's method: linear contributions
+ * from the card, or the explainer registered for this card (TreeSHAP).
+ */
+export function explainScore(modelInput: ArrayLike<number>, card: ModelCard): Explanation {
+  const registered = registeredExplainers.get(card);
+  if (registered) return registered(modelInput);
+  if (explanationMethod(card) === 'linear') return explain(modelInput, card);
+  throw new Error(
+    `model card ${card.name}@${card.version} is explained by ${explanationMethod(card)}: ` +
+      'load the model (loadCreditModel) and use its card, or call model.explain',
+  );
 }
 
 interface ContributionGroup {
@@ -145,12 +210,7 @@ function toFactor(group: ContributionGroup, values: Record<string, number | null
 }
 
 /** The `count` factors that raise the PD most and the `count` that lower it most. */
-export function topFactors(
-  explanation: Explanation,
-  card: ModelCard,
-  values: Record<string, number | null>,
-  count = 5,
-): TopFactors {
+export function topFactors(explanation: Explanation, card: ModelCard, values: Record<string, number | null>, count = 5): TopFactors {
   const groups = groupContributions(explanation, card);
   return {
     raisingRisk: groups

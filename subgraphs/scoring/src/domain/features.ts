@@ -53,11 +53,11 @@ export interface ModelFeature {
   /** raw-scale value used when the raw value is null; null for never-missing features */
   imputationValue: number | null;
   clip: { min: number; max: number } | null;
-  /** standardisation used by the ONNX graph (model-input scale) */
+  /** training-split mean and std on the model-input scale (the logistic graph standardises with them) */
   mean: number;
   std: number;
-  /** logit change per standard deviation */
-  coefficient: number;
+  /** logit change per standard deviation (logistic models only; tree models have none) */
+  coefficient?: number;
   trainingMissingRate: number;
 }
 
@@ -71,14 +71,26 @@ export interface ModelCard {
   name: string;
   version: string;
   created: string;
+  /** human description of the algorithm and its hyperparameters */
   algorithm: string;
+  /** absent on logistic cards (0.1.0); "gradient-boosted-trees" on tree cards */
+  modelType?: 'logistic-regression' | 'gradient-boosted-trees';
+  /** how scores are explained; absent = linear (exact contributions of a logistic model) */
+  explanation?: { method: 'linear' | 'tree-shap'; note: string };
   target: string;
   onnx: {
     file: string;
     opset: number;
+    /** ai.onnx.ml opset (tree models) */
+    mlOpset?: number;
     irVersion: number;
     input: { name: string; type: string; shape: (string | number)[]; contents: string };
     output: { name: string; type: string; shape: (string | number)[]; contents: string };
+    /** tree models: graph summary, tree and node counts, where the node covers are */
+    graph?: string;
+    trees?: number;
+    nodes?: number;
+    nodeCovers?: { location: string; key: string; contents: string };
   };
   featurePipeline: string;
   constants: {
@@ -88,6 +100,7 @@ export interface ModelCard {
   };
   protectedAttributes: { excluded: string[]; note: string };
   features: ModelFeature[];
+  /** logit of the explanation's base value: the logistic intercept, or the SHAP base value of a tree model */
   intercept: number;
   contributions: string;
   trainingData: {
@@ -99,7 +112,10 @@ export interface ModelCard {
   };
   metrics: {
     cvAuc: { mean: number; std: number; folds: number[]; note: string };
-    cvAucByC: Record<string, number>;
+    /** logistic models: CV AUC per regularisation strength */
+    cvAucByC?: Record<string, number>;
+    /** tree models: CV AUC per hyperparameter combination */
+    cvAucByParams?: Record<string, number>;
     trainAuc: number;
     holdoutAuc: number;
     holdoutGini: number;
@@ -108,7 +124,12 @@ export interface ModelCard {
     holdoutDefaultRate: number;
     holdoutMeanPd: number;
     holdoutRouting: { autoApprove: RoutingSplit; autoDecline: RoutingSplit; humanReview: RoutingSplit };
+    holdoutClassification?: Record<string, unknown>;
+    holdoutCalibration?: { bin: number; count: number; meanPd: number; observedDefaultRate: number }[];
   };
+  /** tree models: the baseline they were compared with, on the same split and features */
+  baseline?: { model: string; algorithm: string; metrics: Record<string, unknown>; comparison: Record<string, unknown> };
+  hyperparameters?: Record<string, unknown>;
   /** approve when PD < autoApprove, decline when PD > autoDecline */
   thresholds: { autoApprove: number; autoDecline: number; note: string };
   scoreScaling: ScoreScaling & { formula: string };
@@ -158,8 +179,7 @@ const RAW_FORMULAS: Record<string, RawFormula> = {
   payment_to_income: (i, c) => {
     const amount = present(i.amount);
     const term = present(i.termMonths);
-    const payment =
-      amount !== null && term !== null && term > 0 ? annuityPayment(amount, term, c.annualInterestRate) : null;
+    const payment = amount !== null && term !== null && term > 0 ? annuityPayment(amount, term, c.annualInterestRate) : null;
     return ratio(payment, present(i.monthlyIncome));
   },
   expense_ratio: (i) => ratio(present(i.monthlyExpenses), present(i.monthlyIncome)),
@@ -176,9 +196,7 @@ const RAW_FORMULAS: Record<string, RawFormula> = {
     return income !== null && income > 0 ? 0 : 1;
   },
   ...Object.fromEntries(HOUSING_TYPES.map((h) => [`housing_${h}`, (i: ScoringInput) => (housingOf(i) === h ? 1 : 0)])),
-  ...Object.fromEntries(
-    EMPLOYMENT_TYPES.map((e) => [`employment_${e}`, (i: ScoringInput) => (employmentOf(i) === e ? 1 : 0)]),
-  ),
+  ...Object.fromEntries(EMPLOYMENT_TYPES.map((e) => [`employment_${e}`, (i: ScoringInput) => (employmentOf(i) === e ? 1 : 0)])),
 };
 
 /** Feature names this code can compute (a card asking for others is rejected). */
@@ -199,8 +217,7 @@ export function extractFeatures(input: ScoringInput, card: ModelCard): Extracted
     }
     if (feature.clip) x = Math.min(Math.max(x, feature.clip.min), feature.clip.max);
     if (feature.transform === 'log1p') x = Math.log1p(x);
-    else if (feature.transform !== 'none')
-      throw new Error(`feature "${feature.name}": unknown transform "${feature.transform}"`);
+    else if (feature.transform !== 'none') throw new Error(`feature "${feature.name}": unknown transform "${feature.transform}"`);
     modelInput.push(x);
   }
   return { vector: Float32Array.from(modelInput), modelInput, values };

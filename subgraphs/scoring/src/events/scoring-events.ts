@@ -1,21 +1,29 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   type ApplicationScored,
   type ApplicationSubmitted,
   type ConsumerHandlers,
   createLogger,
+  type DecisionMade,
+  type DriftAlertRaised,
   type EventEnvelope,
   recordEvent,
   type ScoringStarted,
   Topic,
 } from '@tandem/platform';
-import type { OnnxCreditModel } from '../data/onnx-model.js';
+import type { DriftAlertRecord } from '../data/drift.entity.js';
+import type { ModelRegistry, ServingModel } from '../data/model-registry.js';
+import { MonitoringRepository } from '../data/monitoring.repository.js';
 import { RoutingPolicyRepository, toRoutingPolicyVersion } from '../data/routing-policy.repository.js';
 import type { ScoreRecord } from '../data/score.entity.js';
 import { ScoreRepository } from '../data/score.repository.js';
+import { ShadowScoreRecord } from '../data/shadow-score.entity.js';
 import { assess } from '../domain/assessment.js';
 import { extractFeatures } from '../domain/features.js';
+import { recommend } from '../domain/routing.js';
 import { modelCardPolicy } from '../domain/routing-policy.js';
+import { riskBand } from '../domain/score-scale.js';
 import { toModelScoringInput } from '../domain/scoring-input.js';
 import type { ScoringServices } from '../server.js';
 
@@ -49,14 +57,33 @@ export function stageApplicationScored(em: EntityManager, score: ScoreRecord, su
   recordEvent(em, SOURCE, Topic.ApplicationScored, score.tenantId, payload, requestId);
 }
 
+/** Published: a drift or fairness alert was opened or escalated (the gateway pushes it on Subscription.driftAlert). */
+export function stageDriftAlertRaised(em: EntityManager, alert: DriftAlertRecord): void {
+  const payload: DriftAlertRaised = {
+    id: alert.id,
+    severity: alert.severity,
+    feature: alert.feature,
+    metric: alert.metric,
+    value: alert.value,
+    raisedAt: alert.raisedAt.toISOString(),
+    kind: alert.kind,
+    status: alert.status,
+    modelVersion: alert.modelVersion,
+  };
+  recordEvent(em, SOURCE, Topic.DriftAlertRaised, alert.tenantId, payload);
+}
+
 /**
- * Scores a submitted application inside the consumer's transaction: the
- * score and both events commit together, or not at all. Returns null when
- * the application was already scored (a second submission event for it).
+ * Scores a submitted application inside the consumer's transaction with the
+ * tenant's champion model (the built-in default until one is promoted): the
+ * score and both events commit together, or not at all. A challenger, if
+ * set, scores it too into shadow_scores — never routed, never published.
+ * Returns null when the application was already scored (a second submission
+ * event for it).
  */
 export async function scoreSubmittedApplication(
   em: EntityManager,
-  model: OnnxCreditModel,
+  registry: ModelRegistry,
   event: EventEnvelope<ApplicationSubmitted>,
 ): Promise<ScoreRecord | null> {
   const { tenantId, payload: submitted, requestId } = event;
@@ -65,21 +92,27 @@ export async function scoreSubmittedApplication(
   if (await scores.findByApplicationId(tenantId, submitted.applicationId)) return null;
   stageScoringStarted(em, tenantId, submitted.applicationId, requestId);
 
+  const { champion, challenger } = await registry.serving(em, tenantId);
+  const model = champion.model;
   const card = model.card;
   const scoredAt = new Date();
   const policyRecord = await new RoutingPolicyRepository(em).inForce(tenantId, scoredAt);
   const policy = policyRecord ? toRoutingPolicyVersion(policyRecord) : modelCardPolicy(card);
   const features = extractFeatures(toModelScoringInput(submitted.input), card);
   const probabilityOfDefault = await model.score(features.vector);
-  const assessment = assess(probabilityOfDefault, features, card, policy, {
-    amount: submitted.input.loanAmount,
-    termMonths: submitted.input.termMonths,
-    purpose: submitted.input.purpose,
-  });
+  const assessment = assess(
+    probabilityOfDefault,
+    features,
+    card,
+    policy,
+    { amount: submitted.input.loanAmount, termMonths: submitted.input.termMonths, purpose: submitted.input.purpose },
+    model.explain(features.modelInput),
+  );
 
   const score = scores.add({
     tenantId,
     applicationId: submitted.applicationId,
+    externalId: submitted.externalId,
     modelName: card.name,
     modelVersion: card.version,
     inputs: submitted.input,
@@ -89,15 +122,57 @@ export async function scoreSubmittedApplication(
     scoredAt,
   });
   stageApplicationScored(em, score, submitted, requestId);
+  if (challenger && challenger.version !== champion.version) await shadowScore(em, tenantId, challenger, submitted, policy, scoredAt);
   log.info({ tenantId, applicationId: score.applicationId, route: score.route, policyVersion: score.policyVersion }, 'application scored');
   return score;
 }
 
-/** Consumed: every submitted application is scored once (inbox per event, unique score per application). */
+/** The challenger's PD and what it would recommend under the same routing policy. */
+async function shadowScore(
+  em: EntityManager,
+  tenantId: string,
+  challenger: ServingModel,
+  submitted: ApplicationSubmitted,
+  policy: Parameters<typeof recommend>[1],
+  scoredAt: Date,
+): Promise<void> {
+  const card = challenger.model.card;
+  const features = extractFeatures(toModelScoringInput(submitted.input), card);
+  const probabilityOfDefault = await challenger.model.score(features.vector);
+  em.persist(
+    em.create(ShadowScoreRecord, {
+      id: randomUUID(),
+      tenantId,
+      applicationId: submitted.applicationId,
+      modelName: challenger.name,
+      modelVersion: challenger.version,
+      featureVector: features.modelInput,
+      probabilityOfDefault,
+      riskBand: riskBand(probabilityOfDefault, card.riskBands),
+      modelRecommendation: recommend(probabilityOfDefault, policy),
+      scoredAt,
+    }),
+  );
+}
+
+/**
+ * Consumed: every submitted application is scored once (inbox per event,
+ * unique score per application); every decision is kept locally for fairness
+ * monitoring and similar cases.
+ */
 export function scoringConsumers(services: ScoringServices): ConsumerHandlers {
   return {
     [Topic.ApplicationSubmitted]: async (em, e: EventEnvelope<ApplicationSubmitted>) => {
-      await scoreSubmittedApplication(em, services.model, e);
+      await scoreSubmittedApplication(em, services.registry, e);
+    },
+    [Topic.DecisionMade]: async (em, e: EventEnvelope<DecisionMade>) => {
+      await new MonitoringRepository(em).upsertDecision(
+        e.tenantId,
+        e.payload.applicationId,
+        e.payload.outcome,
+        e.payload.automated,
+        new Date(e.payload.decidedAt),
+      );
     },
   };
 }

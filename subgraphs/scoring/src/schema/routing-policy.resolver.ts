@@ -11,9 +11,12 @@ export class RoutingPolicyResolver {
   @Authorized(Permission.ApplicationView)
   @Query(() => RoutingPolicy, { description: "Your tenant's routing policy in force now (or at `at`). Requires application:view." })
   async routingPolicy(@Ctx() ctx: SubgraphContext, @Arg('at', () => Date, { nullable: true }) at?: Date | null): Promise<RoutingPolicy> {
-    const record = await new RoutingPolicyRepository(ctx.em).inForce(tenantOf(ctx), at ?? new Date());
+    const tenantId = tenantOf(ctx);
+    const record = await new RoutingPolicyRepository(ctx.em).inForce(tenantId, at ?? new Date());
     if (record) return toRoutingPolicy(toRoutingPolicyVersion(record), record);
-    return toRoutingPolicy(modelCardPolicy(servicesOf<ScoringServices>(ctx).model.card), null);
+    // No policy set: the champion's card suggests one, as when scoring.
+    const champion = await servicesOf<ScoringServices>(ctx).registry.champion(ctx.em, tenantId);
+    return toRoutingPolicy(modelCardPolicy(champion.model.card), null);
   }
 
   @Authorized(Permission.ConfigManage)
