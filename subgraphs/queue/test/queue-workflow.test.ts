@@ -123,6 +123,14 @@ describe('queue subgraph: the review workflow', () => {
     expect(kindsOf(entry.id)).toEqual(['CREATED']);
   });
 
+  it('measures priority against the thresholds the case was routed by', async () => {
+    const tenant = 'tenant-thresholds';
+    // The same PD and amount: right at a threshold is harder (higher priority) than far from both.
+    const atThreshold = await queueCase(tenant, { probabilityOfDefault: 0.3, loanAmount: 5000, routingThresholds: { autoApproveBelow: 0.29, autoDeclineAbove: 0.8 } });
+    const farFromBoth = await queueCase(tenant, { probabilityOfDefault: 0.3, loanAmount: 5000, routingThresholds: { autoApproveBelow: 0.05, autoDeclineAbove: 0.95 } });
+    expect(atThreshold.priority).toBeGreaterThan(farFromBoth.priority);
+  });
+
   it('assign → start → release → assign → decision.made completes the case, each with its event', async () => {
     const tenant = 'tenant-flow';
     const { id, applicationId } = await queueCase(tenant);

@@ -60,8 +60,16 @@ export interface ScoringStarted {
   applicationId: string;
 }
 
+/** The policy thresholds an application was routed by: how close its PD came to an automatic decision. */
+export interface RoutingThresholds {
+  autoApproveBelow: number;
+  autoDeclineAbove: number;
+}
+
 export interface ApplicationScored {
   applicationId: string;
+  /** The thresholds of the policy in force when it was scored (absent in events from before they were carried). */
+  routingThresholds?: RoutingThresholds;
   scoreId: string;
   modelVersion: string;
   probabilityOfDefault: number;

@@ -27,6 +27,13 @@ export class QueueEntryRecord {
   @Property({ type: 'double' })
   probabilityOfDefault!: number;
 
+  /** The routing thresholds the case was routed by (null for cases queued before they were carried). */
+  @Property({ type: 'double', nullable: true })
+  autoApproveBelow?: number | null;
+
+  @Property({ type: 'double', nullable: true })
+  autoDeclineAbove?: number | null;
+
   @Property({ type: 'text' })
   routeReason!: string;
 

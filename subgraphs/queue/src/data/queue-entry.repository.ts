@@ -3,7 +3,7 @@ import { type EntityManager, type FilterQuery, LockMode } from '@mikro-orm/postg
 import { type ModelRecommendation, Permission, type QueueEntryStatus } from '@tandem/platform';
 import DataLoader from 'dataloader';
 import type { BusinessCalendar } from '../domain/business-calendar.js';
-import { DEFAULT_ROUTING_THRESHOLDS, PRIORITY_BANDS, type PriorityBand, priorityOf } from '../domain/priority.js';
+import { DEFAULT_ROUTING_THRESHOLDS, PRIORITY_BANDS, type PriorityBand, priorityOf, type RoutingThresholds } from '../domain/priority.js';
 import {
   ACTIVE_STATUSES,
   assignPermission,
@@ -67,6 +67,7 @@ export interface NewReviewCase {
   routeReason: string;
   modelRecommendation: ModelRecommendation;
   loanAmount: number;
+  routingThresholds?: RoutingThresholds;
 }
 
 /** Namespaces of pg_advisory_xact_lock(int, int): the first key says what the second locks. */
@@ -74,10 +75,17 @@ const ANALYST_LOCK = 1;
 const APPLICATION_LOCK = 2;
 
 /** The entry's current priority (domain/priority.ts) from what the entry keeps. */
-export function priorityOfEntry(entry: Pick<QueueEntryRecord, 'probabilityOfDefault' | 'loanAmount' | 'createdAt' | 'slaDeadline'>, now: Date): number {
+export function priorityOfEntry(
+  entry: Pick<QueueEntryRecord, 'probabilityOfDefault' | 'loanAmount' | 'createdAt' | 'slaDeadline' | 'autoApproveBelow' | 'autoDeclineAbove'>,
+  now: Date,
+): number {
+  const thresholds =
+    entry.autoApproveBelow != null && entry.autoDeclineAbove != null
+      ? { autoApproveBelow: entry.autoApproveBelow, autoDeclineAbove: entry.autoDeclineAbove }
+      : DEFAULT_ROUTING_THRESHOLDS;
   return priorityOf({
     probabilityOfDefault: entry.probabilityOfDefault,
-    thresholds: DEFAULT_ROUTING_THRESHOLDS,
+    thresholds,
     loanAmount: Number(entry.loanAmount),
     createdAt: entry.createdAt,
     slaDeadline: entry.slaDeadline,
@@ -208,6 +216,8 @@ export class QueueEntryRepository {
         status: 'PENDING',
         priority: 0,
         probabilityOfDefault: data.probabilityOfDefault,
+        autoApproveBelow: data.routingThresholds?.autoApproveBelow ?? null,
+        autoDeclineAbove: data.routingThresholds?.autoDeclineAbove ?? null,
         routeReason: data.routeReason,
         modelRecommendation: data.modelRecommendation,
         loanAmount: data.loanAmount.toFixed(2),

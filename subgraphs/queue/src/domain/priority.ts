@@ -32,6 +32,7 @@ export interface RoutingThresholds {
  * application.scored does not carry the thresholds it was routed with; once it
  * does, the entry should use those instead of this copy.
  */
+/** For cases queued before events carried the policy's thresholds: those of the first model's suggested policy. */
 export const DEFAULT_ROUTING_THRESHOLDS: RoutingThresholds = { autoApproveBelow: 0.145, autoDeclineAbove: 0.635 };
 
 export const PRIORITY_WEIGHTS = { closeness: 40, sla: 30, amount: 20, waiting: 10 } as const;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   type ApplicationScored,
+  type RoutingThresholds,
   type ApplicationSubmitted,
   type ConsumerHandlers,
   createLogger,
@@ -37,9 +38,16 @@ export function stageScoringStarted(em: EntityManager, tenantId: string, applica
 }
 
 /** Published: the score and route. Reason codes travel only with a decline recommendation (adverse action). */
-export function stageApplicationScored(em: EntityManager, score: ScoreRecord, submitted: ApplicationSubmitted, requestId?: string): void {
+export function stageApplicationScored(
+  em: EntityManager,
+  score: ScoreRecord,
+  submitted: ApplicationSubmitted,
+  routingThresholds: RoutingThresholds,
+  requestId?: string,
+): void {
   const payload: ApplicationScored = {
     applicationId: score.applicationId,
+    routingThresholds,
     scoreId: score.id,
     modelVersion: score.modelVersion,
     probabilityOfDefault: score.probabilityOfDefault,
@@ -121,7 +129,7 @@ export async function scoreSubmittedApplication(
     policyVersion: policy.version,
     scoredAt,
   });
-  stageApplicationScored(em, score, submitted, requestId);
+  stageApplicationScored(em, score, submitted, { autoApproveBelow: policy.autoApproveBelow, autoDeclineAbove: policy.autoDeclineAbove }, requestId);
   if (challenger && challenger.version !== champion.version) await shadowScore(em, tenantId, challenger, submitted, policy, scoredAt);
   log.info({ tenantId, applicationId: score.applicationId, route: score.route, policyVersion: score.policyVersion }, 'application scored');
   return score;
