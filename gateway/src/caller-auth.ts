@@ -1,20 +1,33 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { type Caller, createRevocationList, type RevocationList, readAccessToken } from '@tandem/platform';
 import { GraphQLError } from 'graphql';
-import { verifyAccessToken, type Caller } from '@tandem/platform';
 
 export const ANONYMOUS: Caller = { kind: 'anonymous', permissions: [] };
 
-/** Reads "Bearer <token>". No header: anonymous (login and the like). A bad token: UNAUTHENTICATED, 401. */
-export async function callerFromAuthorization(header: string | undefined, jwtSecret: string): Promise<Caller> {
+/** The process-wide list (in memory) when no Redis-backed one is passed: identity writes it in the same process. */
+const processRevocations = createRevocationList();
+
+const invalidToken = () =>
+  new GraphQLError('The access token is invalid or expired: sign in again', {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+  });
+
+/**
+ * Reads "Bearer <token>". No header: anonymous (login and the like). A bad,
+ * expired or revoked token (logout, permissions changed): UNAUTHENTICATED, 401.
+ */
+export async function callerFromAuthorization(
+  header: string | undefined,
+  jwtSecret: string,
+  revocations: RevocationList = processRevocations,
+): Promise<Caller> {
   if (!header) return ANONYMOUS;
   const m = /^Bearer\s+(\S+)$/i.exec(header.trim());
-  const caller = m ? await verifyAccessToken(m[1], jwtSecret) : null;
-  if (!caller) {
-    throw new GraphQLError('The access token is invalid or expired: sign in again', {
-      extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-    });
-  }
-  return caller;
+  const token = m ? await readAccessToken(m[1], jwtSecret) : null;
+  if (!token) throw invalidToken();
+  const userId = token.caller.kind === 'user' ? token.caller.id : undefined;
+  if (await revocations.isRevoked({ sessionId: token.sessionId, userId, issuedAtMs: token.issuedAtMs })) throw invalidToken();
+  return token.caller;
 }
 
 export function authorizationHeader(headers: IncomingHttpHeaders): string | undefined {

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import { ApolloServer } from '@apollo/server';
+import type { IncomingMessage, Server } from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
-import { execute as graphqlExecute, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+import { execute as graphqlExecute, GraphQLError, type ExecutionResult } from 'graphql';
 import { WebSocketServer } from 'ws';
 import {
   closeServer,
   createHttpHost,
+  createRateLimiter,
+  createRevocationList,
   createLogger,
   formatError,
   listen,
@@ -21,12 +22,17 @@ import {
   type TandemConfig,
 } from '@tandem/platform';
 import { authorizationHeader, callerFromAuthorization } from './caller-auth.js';
+import { schemaDownloadRoute } from './schema-download-route.js';
+import { introspectionForSignedInCallers } from './security/introspection-guard.js';
+import { requestAdmission } from './security/request-admission.js';
+import { armor, securityOptions, type GatewaySecurityOptions } from './security/security-options.js';
+import { readTrustedDocuments, type TrustedDocuments } from './security/trusted-documents.js';
 import type { GatewayContext } from './gateway-context.js';
 import { oauthTokenRoute } from './oauth-token-route.js';
 import { staticWeb } from './static-web.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
 import { readSupergraph } from './supergraph-file.js';
-import { createSubscriptionExecutor } from './subscriptions/subscription-executor.js';
+import { attachSubscriptionEndpoint } from './subscriptions/subscription-endpoint.js';
 
 const log = createLogger('gateway');
 
@@ -39,6 +45,15 @@ export interface GatewayOptions {
   subgraphUrls?: Partial<Record<SubgraphName, string>>;
   supergraphSdl?: string;
   webDist?: string;
+  /** Limits (depth, cost, size, rate…); defaults in security/security-options.ts. */
+  security?: Partial<GatewaySecurityOptions>;
+  /** The workbench's registered documents by id; default gateway/trusted-documents.json. */
+  trustedDocuments?: TrustedDocuments;
+  /**
+   * false: none of the abuse protections (armor, rate limits, trusted
+   * documents, introspection guard). Only for measuring what they cost.
+   */
+  securityLayers?: boolean;
 }
 
 export interface RunningGateway {
@@ -52,8 +67,19 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const { config } = opts;
   const urlOf = (name: string) => opts.subgraphUrls?.[name as SubgraphName] ?? subgraphUrl(config, name as SubgraphName);
 
+  const security = securityOptions(opts.security);
+  const layers = opts.securityLayers !== false;
+  const armored = layers ? armor(security) : { plugins: [], validationRules: [] };
+  // graphql-armor is typed against Apollo's CommonJS build; the plugins are plain objects either way.
+  const protections = { plugins: armored.plugins as unknown as ApolloServerPlugin<GatewayContext>[], validationRules: armored.validationRules };
+  const supergraphSdl = opts.supergraphSdl ?? readSupergraph();
+  // One Redis client each when REDIS_URL is set, so every gateway process shares revocations and budgets.
+  const revocations = createRevocationList(config.redisUrl);
+  const limiter = createRateLimiter(config.redisUrl);
+  const trusted = opts.trustedDocuments ?? readTrustedDocuments();
+
   const gateway = new ApolloGateway({
-    supergraphSdl: opts.supergraphSdl ?? readSupergraph(),
+    supergraphSdl,
     buildService: ({ name }) => new SubgraphDataSource(urlOf(name), config),
   });
 
@@ -63,7 +89,17 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin('gateway')],
+    // Trusted documents are resolved by id before Apollo; nobody registers documents at run time.
+    persistedQueries: false,
+    // Gated per caller by introspectionForSignedInCallers.
+    introspection: true,
+    validationRules: protections.validationRules,
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      metricsPlugin('gateway'),
+      ...protections.plugins,
+      ...(layers ? [introspectionForSignedInCallers()] : []),
+    ],
   });
   await apollo.start();
 
@@ -74,43 +110,42 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   };
 
   const identityUrl = urlOf('identity');
+  // The token is verified once per request: admission (rate limit) and the context share the answer.
+  const callers = new WeakMap<IncomingMessage, Promise<Caller>>();
+  const callerOf = (req: IncomingMessage) => {
+    let caller = callers.get(req);
+    if (!caller) {
+      caller = callerFromAuthorization(authorizationHeader(req.headers), config.jwtSecret, revocations);
+      callers.set(req, caller);
+    }
+    return caller;
+  };
   const server: Server = createHttpHost<GatewayContext>({
     apollo,
+    maxBodyBytes: security.maxBodyBytes,
+    admit: layers ? requestAdmission({ options: security, limiter, trusted, callerOf: (req) => callerOf(req).catch(() => null) }) : undefined,
     context: async (req) => ({
-      caller: await callerFromAuthorization(authorizationHeader(req.headers), config.jwtSecret),
+      caller: await callerOf(req),
       requestId: String(req.headers[REQUEST_ID_HEADER] ?? randomUUID()),
     }),
-    routes: { '/oauth/token': oauthTokenRoute(identityUrl, config.internalSecret) },
+    routes: {
+      '/oauth/token': oauthTokenRoute(identityUrl, config.internalSecret),
+      '/schema.graphql': schemaDownloadRoute(() => gateway.schema, supergraphSdl, (req) => callerOf(req).catch(() => null)),
+    },
     fallback: opts.webDist ?? config.webDist ? staticWeb((opts.webDist ?? config.webDist)!) : undefined,
   });
 
   // graphql-ws on the same path. Queries and mutations over the socket go
   // through Apollo like HTTP ones; subscriptions are resolved from the bus.
   const wss = new WebSocketServer({ server, path: '/graphql' });
-  const subscribe = createSubscriptionExecutor(opts.bus, executeAs);
-  const wsServer = useServer<Record<string, unknown>, { caller?: Caller }>(
-    {
-      schema: () => gateway.schema ?? (() => { throw new Error('gateway schema not loaded'); })(),
-      onConnect: async (ctx) => {
-        const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
-        try {
-          ctx.extra.caller = await callerFromAuthorization(typeof raw === 'string' ? raw : undefined, config.jwtSecret);
-        } catch {
-          return false; // closes with 4403 Forbidden
-        }
-        return ctx.extra.caller.kind !== 'anonymous';
-      },
-      context: (ctx) => ({ caller: ctx.extra.caller }),
-      subscribe: (args: ExecutionArgs) => subscribe(args) as never,
-      execute: async (args: ExecutionArgs) => {
-        const caller = (args.contextValue as { caller: Caller }).caller;
-        const { print } = await import('graphql');
-        return executeAs(print(args.document), (args.variableValues ?? {}) as Record<string, unknown>, caller);
-      },
-    },
+  const wsServer = attachSubscriptionEndpoint({
     wss,
-    15_000, // keep-alive pings: dead sockets are found and closed
-  );
+    schema: () => gateway.schema ?? (() => { throw new Error('gateway schema not loaded'); })(),
+    bus: opts.bus,
+    executeQuery: executeAs,
+    authenticate: (authorization) => callerFromAuthorization(authorization, config.jwtSecret, revocations),
+    keepAliveMs: 15_000, // pings: a socket that misses one is terminated
+  });
   void graphqlExecute; // graphql's own execute is never used for the supergraph: the planner is.
 
   const port = await listen(server, opts.port ?? config.gatewayPort, opts.host ?? '0.0.0.0');
@@ -124,6 +159,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       wss.close();
       await closeServer(server);
       await apollo.stop();
+      await limiter.close();
+      await revocations.close();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { Permission, Topic } from '@tandem/platform';
+import { NotificationTopic, Permission, Topic } from '@tandem/platform';
 
 /**
  * How each Subscription root field of the supergraph is fed. The owning
@@ -31,6 +31,15 @@ export const SUBSCRIPTIONS: Record<string, SubscriptionSource> = {
     typename: 'SlaWarningEvent',
     fields: (p) => ({ kind: p.kind }),
     entities: { entry: { lookup: 'queueEntry', id: (p) => p.entryId } },
+  },
+  // Per recipient: notification(id) is null for anyone but the recipient, so others get nothing.
+  // TODO(SubscriptionSource.topic): widen to the appended topic objects; NotificationTopic is not in Topic.
+  notificationReceived: {
+    topic: NotificationTopic.NotificationCreated as unknown as Topic,
+    permission: Permission.QueueView,
+    typename: 'NotificationReceivedEvent',
+    fields: () => ({}),
+    entities: { notification: { lookup: 'notification', id: (p) => p.notificationId } },
   },
   driftAlert: {
     topic: Topic.DriftAlertRaised,

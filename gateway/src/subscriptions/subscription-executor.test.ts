@@ -6,7 +6,16 @@ import { createSubscriptionExecutor, type QueryExecutor } from './subscription-e
 const analyst = (tenantId: string): Caller => ({ kind: 'user', id: `a-${tenantId}`, tenantId, role: 'analyst', permissions: permissionsForRole('analyst') });
 const QUERY = parse('subscription { queueChanged { kind entry { id status } } }');
 const changed = (tenantId: string, entryId: string, kind = 'ASSIGNED') =>
-  newEnvelope('queue', Topic.QueueEntryChanged, tenantId, { kind, entryId, applicationId: 'app', status: 'ASSIGNED', assigneeId: null, priority: 1, slaDeadline: '', startedAt: null });
+  newEnvelope('queue', Topic.QueueEntryChanged, tenantId, {
+    kind,
+    entryId,
+    applicationId: 'app',
+    status: 'ASSIGNED',
+    assigneeId: null,
+    priority: 1,
+    slaDeadline: '',
+    startedAt: null,
+  });
 
 async function open(bus: InProcessBus, exec: QueryExecutor, caller: Caller) {
   const subscribe = createSubscriptionExecutor(bus, exec);
@@ -21,8 +30,12 @@ describe('gateway subscriptions from the bus', () => {
     const it = await open(bus, exec, analyst('demo'));
     const next = it.next();
     await bus.publish(changed('acme', 'other-tenant'));
-    await bus.publish(changed('demo', 'e1'));
-    expect((await next).value).toEqual({ data: { queueChanged: { kind: 'ASSIGNED', entry: { id: 'e1', status: 'ASSIGNED' } } } });
+    const event = changed('demo', 'e1');
+    await bus.publish(event);
+    expect((await next).value).toEqual({
+      data: { queueChanged: { kind: 'ASSIGNED', entry: { id: 'e1', status: 'ASSIGNED' } } },
+      extensions: { eventId: event.id, occurredAt: event.occurredAt },
+    });
     expect(exec).toHaveBeenCalledTimes(1);
     expect(exec.mock.calls[0][2].tenantId).toBe('demo');
     await it.return(undefined);
@@ -45,7 +58,11 @@ describe('gateway subscriptions from the bus', () => {
     // One executor per gateway process: identical subscriptions share its resolutions.
     const subscribe = createSubscriptionExecutor(bus, exec);
     const a = (await subscribe({ schema: undefined as never, document: QUERY, contextValue: { caller: analyst('demo') } })) as AsyncGenerator<ExecutionResult>;
-    const b = (await subscribe({ schema: undefined as never, document: QUERY, contextValue: { caller: { ...analyst('demo'), id: 'another-analyst' } } })) as AsyncGenerator<ExecutionResult>;
+    const b = (await subscribe({
+      schema: undefined as never,
+      document: QUERY,
+      contextValue: { caller: { ...analyst('demo'), id: 'another-analyst' } },
+    })) as AsyncGenerator<ExecutionResult>;
     const [na, nb] = [a.next(), b.next()];
     await bus.publish(changed('demo', 'e9'));
     expect((await na).value).toEqual((await nb).value);
@@ -61,12 +78,75 @@ describe('gateway subscriptions from the bus', () => {
     const partner: Caller = { kind: 'client', id: 'p', tenantId: 'demo', role: 'api_consumer', permissions: permissionsForRole('api_consumer') };
     const refused = (await subscribe({ schema: undefined as never, document: QUERY, contextValue: { caller: partner } })) as ExecutionResult;
     expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const listen = vi.spyOn(bus, 'listen');
-    const it = await open(bus, exec, analyst('demo'));
-    const unlisten = listen.mock.results[0].value as () => Promise<void>;
-    expect(unlisten).toBeTypeOf('function');
+    const it = (await subscribe({ schema: undefined as never, document: QUERY, contextValue: { caller: analyst('demo') } })) as AsyncGenerator<ExecutionResult>;
+    expect(subscribe.hub.listenerCount).toBe(1);
     await it.return(undefined);
+    expect(subscribe.hub.listenerCount).toBe(0);
     await bus.publish(changed('demo', 'after-leaving'));
     expect(exec).not.toHaveBeenCalled();
+  });
+
+  it('listens on the bus once per process however many subscriptions are open, and unlistens on close', async () => {
+    const bus = new InProcessBus();
+    const unlisten = vi.fn(async () => {});
+    const listen = vi.spyOn(bus, 'listen').mockImplementation(() => unlisten);
+    const subscribe = createSubscriptionExecutor(bus, vi.fn<QueryExecutor>());
+    const subs = await Promise.all([1, 2, 3].map(() => subscribe({ schema: undefined as never, document: QUERY, contextValue: { caller: analyst('demo') } })));
+    expect(listen).toHaveBeenCalledTimes(1);
+    expect(subscribe.hub.listenerCount).toBe(3);
+    await subscribe.close();
+    expect(unlisten).toHaveBeenCalledTimes(1);
+    expect(subscribe.hub.listenerCount).toBe(0);
+    for (const s of subs) await (s as AsyncGenerator<ExecutionResult>).return(undefined);
+  });
+
+  describe('resync hint for a client resuming with lastEventId', () => {
+    const resuming = async (subscribe: ReturnType<typeof createSubscriptionExecutor>, lastEventId: string) =>
+      (await subscribe({
+        schema: undefined as never,
+        document: QUERY,
+        contextValue: { caller: analyst('demo'), lastEventId },
+      })) as AsyncGenerator<ExecutionResult>;
+    const exec: QueryExecutor = async (_q, vars) => ({ data: { entry: { id: vars.__id0, status: 'PENDING' } } });
+
+    it('says resync when events of the field passed since lastEventId, and nothing when none did', async () => {
+      const bus = new InProcessBus();
+      const subscribe = createSubscriptionExecutor(bus, exec);
+      const seen = changed('demo', 'e1');
+      await bus.publish(seen);
+      await bus.publish(changed('acme', 'not-ours')); // another tenant's events are not "missed"
+      const upToDate = await resuming(subscribe, seen.id);
+      const nextUpToDate = upToDate.next();
+      await bus.publish(changed('demo', 'e2'));
+      expect(((await nextUpToDate).value as ExecutionResult).extensions).toMatchObject({ eventId: expect.any(String) });
+      expect(((await nextUpToDate).value as ExecutionResult).extensions?.resync).toBeUndefined();
+
+      const behind = await resuming(subscribe, seen.id);
+      expect((await behind.next()).value).toEqual({ extensions: { resync: true, missedEvents: 1 } });
+      await upToDate.return(undefined);
+      await behind.return(undefined);
+      await subscribe.close();
+    });
+
+    it('says resync when the gateway never saw lastEventId (restarted, or too long ago)', async () => {
+      const subscribe = createSubscriptionExecutor(new InProcessBus(), exec);
+      const it = await resuming(subscribe, 'an-event-this-process-never-saw');
+      expect((await it.next()).value).toEqual({ extensions: { resync: true, missedEvents: null } });
+      await it.return(undefined);
+      await subscribe.close();
+    });
+  });
+
+  it('ends a subscription that falls too far behind with RESYNC when it has no socket to drop', async () => {
+    const bus = new InProcessBus();
+    const exec: QueryExecutor = async (_q, vars) => ({ data: { entry: { id: vars.__id0, status: 'PENDING' } } });
+    const subscribe = createSubscriptionExecutor(bus, exec, { maxBufferedEvents: 2 });
+    const it = (await subscribe({ schema: undefined as never, document: QUERY, contextValue: { caller: analyst('demo') } })) as AsyncGenerator<ExecutionResult>;
+    for (let i = 0; i < 5; i++) await bus.publish(changed('demo', `e${i}`));
+    const results: ExecutionResult[] = [];
+    for await (const r of { [Symbol.asyncIterator]: () => it }) results.push(r);
+    expect(results.at(-1)?.errors?.[0].extensions?.code).toBe('RESYNC');
+    expect(subscribe.hub.listenerCount).toBe(0);
+    await subscribe.close();
   });
 });

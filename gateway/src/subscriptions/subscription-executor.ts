@@ -1,40 +1,77 @@
 import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
-import { createLogger, type EventBus, type EventEnvelope, type Caller } from '@tandem/platform';
-import { Counter, Gauge } from 'prom-client';
-import { metricsRegistry } from '@tandem/platform';
+import { createLogger, type Caller, type EventBus, type EventEnvelope } from '@tandem/platform';
+import { EventHub } from './event-hub.js';
 import { SUBSCRIPTIONS } from './subscription-catalogue.js';
 import { planSubscription, type SubscriptionPlan } from './selection-query.js';
+import { eventsFannedOut, eventToClientSeconds, openSubscriptions, slowClientsDropped } from './subscription-metrics.js';
 
 const log = createLogger('subscriptions');
 
-const openSubscriptions = new Gauge({ name: 'tandem_subscriptions_open', help: 'Open GraphQL subscriptions', registers: [metricsRegistry] });
-const eventsFannedOut = new Counter({
-  name: 'tandem_subscription_events_total',
-  help: 'Subscription payloads sent, by field',
-  labelNames: ['field'] as const,
-  registers: [metricsRegistry],
-});
-
 export type QueryExecutor = (query: string, variables: Record<string, unknown>, caller: Caller) => Promise<ExecutionResult>;
 
-/** A slow client is dropped rather than buffered without bound. */
-const MAX_BUFFERED_EVENTS = 1000;
+/** The client's socket, as far as a subscription needs it: how far behind it is, and how to let it go. */
+export interface SubscriberConnection {
+  /** Bytes queued on the socket that the client has not taken yet. */
+  bufferedAmount(): number;
+  /** Closes the whole connection: the client cannot keep up. Idempotent. */
+  drop(overflow: 'socket' | 'events'): void;
+}
+
+/** The contextValue graphql-ws hands to `subscribe` (see subscription-endpoint.ts). */
+export interface SubscriptionContext {
+  caller?: Caller;
+  /** The id of the last event the client received (`extensions.lastEventId`), when it is resuming. */
+  lastEventId?: string;
+  connection?: SubscriberConnection;
+}
+
+export interface SubscriptionExecutorOptions {
+  /** Events waiting for one subscriber before it counts as too slow. */
+  maxBufferedEvents?: number;
+  /** Bytes queued on a subscriber's socket before it counts as too slow. */
+  maxSocketBufferBytes?: number;
+}
+
+export const DEFAULT_MAX_BUFFERED_EVENTS = 1000;
+export const DEFAULT_MAX_SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
 const SHARED_RESULT_TTL_MS = 5_000;
 
-/**
- * graphql-ws `subscribe` for the gateway: listens on the bus, keeps only the
- * caller's tenant, and resolves each event's payload through the gateway.
- * Subscribers with the same selection, tenant and permissions share one
- * resolution per event.
- */
-export function createSubscriptionExecutor(bus: EventBus, executeQuery: QueryExecutor) {
-  const shared = new Map<string, Promise<ExecutionResult | null>>();
+export type SubscriptionExecutor = ((args: ExecutionArgs) => Promise<AsyncGenerator<ExecutionResult> | ExecutionResult>) & {
+  readonly hub: EventHub;
+  /** Stops listening on the bus (open subscriptions get no further events). */
+  close(): Promise<void>;
+};
 
-  return async function subscribe(args: ExecutionArgs): Promise<AsyncGenerator<ExecutionResult> | ExecutionResult> {
-    const caller = (args.contextValue as { caller?: Caller } | undefined)?.caller;
+/**
+ * graphql-ws `subscribe` for the gateway: listens on the bus (once per
+ * process, through the EventHub), keeps only the caller's tenant, and resolves
+ * each event's payload through the gateway. Subscribers with the same
+ * selection, tenant and permissions share one resolution per event. Every
+ * payload carries `extensions: { eventId, occurredAt }`; a subscriber that
+ * resumes with `lastEventId` gets `extensions.resync: true` first when it may
+ * have missed events.
+ */
+export function createSubscriptionExecutor(
+  source: EventBus | EventHub,
+  executeQuery: QueryExecutor,
+  options: SubscriptionExecutorOptions = {},
+): SubscriptionExecutor {
+  const hub = source instanceof EventHub ? source : new EventHub(source);
+  const maxBufferedEvents = options.maxBufferedEvents ?? DEFAULT_MAX_BUFFERED_EVENTS;
+  const maxSocketBufferBytes = options.maxSocketBufferBytes ?? DEFAULT_MAX_SOCKET_BUFFER_BYTES;
+  const shared = new Map<string, Promise<ExecutionResult | null>>();
+  // Share keys are long (the whole plan); each distinct one gets a short number, so the per-event key stays small.
+  // Counted, so a key no open subscription uses is forgotten.
+  const shareIds = new Map<string, { id: number; subscribers: number }>();
+  let nextShareId = 0;
+
+  const subscribe = async function subscribe(args: ExecutionArgs): Promise<AsyncGenerator<ExecutionResult> | ExecutionResult> {
+    const context = (args.contextValue ?? {}) as SubscriptionContext;
+    const caller = context.caller;
     if (!caller || caller.kind === 'anonymous' || !caller.tenantId) {
       return { errors: [new GraphQLError('Sign in first', { extensions: { code: 'UNAUTHENTICATED' } })] };
     }
+    const tenantId = caller.tenantId;
     let plan: SubscriptionPlan;
     let fieldName: string;
     try {
@@ -51,7 +88,19 @@ export function createSubscriptionExecutor(bus: EventBus, executeQuery: QueryExe
     }
     const source = SUBSCRIPTIONS[fieldName]!;
     const variables = (args.variableValues ?? {}) as Record<string, unknown>;
-    const shareKey = JSON.stringify([plan, plan.entityQuery?.usedVariables.map((v) => variables[v]), caller.tenantId, [...caller.permissions].sort()]);
+    // "Identical" = same plan (root field, aliases, selection as written), same values for the variables
+    // the entity query uses, same tenant, same permission set. Per gateway process.
+    const shareText = JSON.stringify([plan, plan.entityQuery?.usedVariables.map((v) => variables[v]), tenantId, [...caller.permissions].sort()]);
+    let share = shareIds.get(shareText);
+    if (!share) {
+      share = { id: nextShareId++, subscribers: 0 };
+      shareIds.set(shareText, share);
+    }
+    share.subscribers++;
+    const shareKey = String(share.id);
+    // Bound once: label lookups per delivery add up at thousands of subscribers.
+    const fannedOut = eventsFannedOut.labels(fieldName);
+    const latency = eventToClientSeconds.labels(fieldName);
 
     const resolvePayload = (event: EventEnvelope): Promise<ExecutionResult | null> => {
       const key = `${event.id}|${shareKey}`;
@@ -81,36 +130,55 @@ export function createSubscriptionExecutor(bus: EventBus, executeQuery: QueryExe
           payload[v.alias] = value;
         }
       }
-      return { data: { [plan.rootAlias]: payload } };
+      return { data: { [plan.rootAlias]: payload }, extensions: { eventId: event.id, occurredAt: event.occurredAt } };
     };
 
     // Events buffer here between the bus and the client's pace.
     const buffer: EventEnvelope[] = [];
     let wake: (() => void) | undefined;
     let overflowed = false;
-    const unlisten = bus.listen((event) => {
-      if (event.type !== source.topic || event.tenantId !== caller.tenantId) return;
-      if (buffer.length >= MAX_BUFFERED_EVENTS) {
+    let closed = false;
+    const unroute = hub.subscribe(source.topic, tenantId, (event) => {
+      if (closed) return;
+      // Checked as events arrive too: while the socket is full, the loop below sits waiting on a send and checks nothing.
+      if (context.connection && context.connection.bufferedAmount() > maxSocketBufferBytes) {
         overflowed = true;
+        context.connection.drop('socket');
+      } else if (buffer.length >= maxBufferedEvents) {
+        overflowed = true;
+        // On a socket, the whole connection goes (the client reconnects and resyncs); the process never buffers without bound.
+        context.connection?.drop('events');
       } else buffer.push(event);
       wake?.();
     });
+    // Checked in the same tick as routing starts, so no event falls between the check and the first buffered event.
+    let resync: { resync: true; missedEvents: number | null } | undefined;
+    if (typeof context.lastEventId === 'string' && context.lastEventId) {
+      const missed = hub.missedSince(tenantId, source.topic, context.lastEventId);
+      if (!missed.known) resync = { resync: true, missedEvents: null };
+      else if (missed.missed > 0) resync = { resync: true, missedEvents: missed.missed };
+    }
     openSubscriptions.inc();
 
-    let closed = false;
-    const cleanup = async () => {
+    const cleanup = () => {
       if (closed) return;
       closed = true;
       openSubscriptions.dec();
+      unroute();
+      if (--share.subscribers === 0) shareIds.delete(shareText);
+      buffer.length = 0;
       wake?.();
-      await unlisten();
     };
 
     async function* iterate(): AsyncGenerator<ExecutionResult> {
       try {
+        if (resync) yield { extensions: resync };
         while (!closed) {
           if (overflowed) {
-            yield { errors: [new GraphQLError('Subscriber too slow: events were dropped; resubscribe and refetch', { extensions: { code: 'RESYNC' } })] };
+            if (!context.connection) {
+              slowClientsDropped.inc({ overflow: 'events' });
+              yield { errors: [new GraphQLError('Subscriber too slow: events were dropped; resubscribe and refetch', { extensions: { code: 'RESYNC' } })] };
+            }
             return;
           }
           const event = buffer.shift();
@@ -123,28 +191,32 @@ export function createSubscriptionExecutor(bus: EventBus, executeQuery: QueryExe
           }
           try {
             const result = await resolvePayload(event);
-            if (result && !closed) {
-              eventsFannedOut.inc({ field: fieldName });
-              yield result;
+            if (!result || closed) continue;
+            if (context.connection && context.connection.bufferedAmount() > maxSocketBufferBytes) {
+              context.connection.drop('socket');
+              return;
             }
+            fannedOut.inc();
+            latency.observe(Math.max(0, Date.now() - Date.parse(event.occurredAt)) / 1000);
+            yield result;
           } catch (err) {
             log.error({ err, eventId: event.id }, 'could not resolve a subscription payload');
           }
         }
       } finally {
-        await cleanup();
+        cleanup();
       }
     }
-    // Wrapped so that a client leaving before the first event still unsubscribes from the bus.
+    // Wrapped so that a client leaving before the first event still unsubscribes at once.
     const gen = iterate();
     const iterator: AsyncGenerator<ExecutionResult> = {
       next: () => gen.next(),
       return: async (value) => {
-        await cleanup();
+        cleanup();
         return gen.return(value);
       },
       throw: async (err) => {
-        await cleanup();
+        cleanup();
         return gen.throw(err);
       },
       [Symbol.asyncIterator]() {
@@ -153,4 +225,5 @@ export function createSubscriptionExecutor(bus: EventBus, executeQuery: QueryExe
     };
     return iterator;
   };
+  return Object.assign(subscribe, { hub, close: () => hub.close() });
 }

@@ -1,5 +1,5 @@
 import type { SubgraphContext, SubgraphModule } from '@tandem/platform';
-import { forbidden, tenantOf } from '@tandem/platform';
+import { createRevocationList, forbidden, tenantOf } from '@tandem/platform';
 import { ApiClientRecord } from './data/api-client.entity.js';
 import { seedDemoIdentity } from './data/demo-seed.js';
 import { identityMigrations } from './data/migrations/0001-identity.js';
@@ -42,6 +42,7 @@ export const identitySubgraph: SubgraphModule = {
         accessTokenTtlSeconds: config.accessTokenTtlSeconds,
         refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
       }),
+      revocations: createRevocationList(config.redisUrl),
     };
   },
   jobs: (runtime) => [{ name: 'purge-refresh-tokens', everyMs: PURGE_INTERVAL_MS, run: async () => void (await purgeExpiredRefreshTokens(runtime)) }],

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DEMO_TENANTS, Permission, ROLE_PERMISSIONS, verifyAccessToken, type Caller, type SubgraphRuntime } from '@tandem/platform';
+import { DEMO_TENANTS, Permission, readAccessToken, ROLE_PERMISSIONS, verifyAccessToken, type Caller, type SubgraphRuntime } from '@tandem/platform';
+import type { IdentityServices } from '../src/domain/token-issuer.js';
 import { startSubgraphForTest, testCaller } from '@tandem/platform/testing';
 import { ApiClientRecord } from '../src/data/api-client.entity.js';
 import { RefreshTokenRecord } from '../src/data/refresh-token.entity.js';
@@ -162,6 +163,26 @@ describe('identity subgraph', () => {
       expect((await sg.call<Any>(anonymous, LOGOUT, { t: 'unknown' })).body.data.logout).toBe(false);
     });
 
+    it('logout and refresh-token reuse put the session on the revocation list the gateway reads; other sessions stay valid', async () => {
+      const { revocations } = sg.services as IdentityServices;
+      const first = await signIn('senior@demo.test');
+      const second = await signIn('senior@demo.test');
+      const tokenOf = async (t: string) => (await readAccessToken(t, sg.config.jwtSecret))!;
+      const firstToken = await tokenOf(first.payload.accessToken);
+      expect(firstToken.sessionId).toBeTruthy();
+      expect(await revocations.isRevoked({ sessionId: firstToken.sessionId, userId: first.caller.id, issuedAtMs: firstToken.issuedAtMs })).toBe(false);
+      await sg.call<Any>(anonymous, LOGOUT, { t: first.payload.refreshToken });
+      expect(await revocations.isRevoked({ sessionId: firstToken.sessionId, userId: first.caller.id, issuedAtMs: firstToken.issuedAtMs })).toBe(true);
+      const secondToken = await tokenOf(second.payload.accessToken);
+      expect(await revocations.isRevoked({ sessionId: secondToken.sessionId, userId: second.caller.id, issuedAtMs: secondToken.issuedAtMs })).toBe(false);
+
+      const refreshed = await sg.call<Any>(anonymous, REFRESH, { t: second.payload.refreshToken });
+      const refreshedToken = await tokenOf(refreshed.body.data.refreshToken.accessToken);
+      expect(refreshedToken.sessionId).toBe(secondToken.sessionId);
+      await sg.call<Any>(anonymous, REFRESH, { t: second.payload.refreshToken }); // reuse
+      expect(await revocations.isRevoked({ sessionId: refreshedToken.sessionId, userId: second.caller.id, issuedAtMs: refreshedToken.issuedAtMs })).toBe(true);
+    });
+
     it('the purge job drops tokens long expired and keeps live ones', async () => {
       const live = await signIn('analyst@demo.test');
       const old = await signIn('analyst@demo.test');
@@ -283,6 +304,45 @@ describe('identity subgraph', () => {
       const relogin = await signIn('analyst2@demo.test');
       expect(relogin.caller.permissions).toContain(Permission.QueueAssign);
       await sg.orm.em.fork().nativeUpdate(UserRecord, { id: ben.caller.id }, { grants: [], revocations: [] });
+    });
+
+    it('admins set grants and revocations, role, and deactivate users of their tenant; earlier access tokens are revoked', async () => {
+      const SET_PERMS = 'mutation($u: ID!, $g: [String!]!, $r: [String!]!) { setUserPermissions(userId: $u, grants: $g, revocations: $r) { id role permissions } }';
+      const SET_ROLE = 'mutation($u: ID!, $role: String!) { setUserRole(userId: $u, role: $role) { id role permissions } }';
+      const DEACTIVATE = 'mutation($u: ID!) { deactivateUser(userId: $u) { id } }';
+      const { revocations } = sg.services as IdentityServices;
+      const admin = (await signIn('admin@demo.test')).caller;
+      const created = await sg.call<Any>(admin, CREATE_USER, { input: { email: 'temp.analyst@demo.test', name: 'Tim Temp', role: 'analyst', password: 'a-long-enough-password' } });
+      const userId = created.body.data.createUser.id as string;
+      const before = await signIn('temp.analyst@demo.test', 'a-long-enough-password');
+      const beforeToken = (await readAccessToken(before.payload.accessToken, sg.config.jwtSecret))!;
+
+      const analystCaller = before.caller;
+      expect((await sg.call<Any>(analystCaller, SET_PERMS, { u: userId, g: [], r: [] })).body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+      expect((await sg.call<Any>(admin, SET_PERMS, { u: userId, g: ['queue:fly'], r: [] })).body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect((await sg.call<Any>(admin, SET_PERMS, { u: 'not-a-uuid', g: [], r: [] })).body.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+      const acmeAdmin = testCaller('admin', 'acme', admin.id);
+      expect((await sg.call<Any>(acmeAdmin, SET_PERMS, { u: userId, g: [], r: [] })).body.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+
+      const changed = await sg.call<Any>(admin, SET_PERMS, { u: userId, g: [Permission.DecisionApproveOverride], r: [Permission.AnalyticsView] });
+      expect(changed.body.errors).toBeUndefined();
+      expect(changed.body.data.setUserPermissions.permissions).toContain(Permission.DecisionApproveOverride);
+      expect(changed.body.data.setUserPermissions.permissions).not.toContain(Permission.AnalyticsView);
+      expect(await revocations.isRevoked({ sessionId: beforeToken.sessionId, userId, issuedAtMs: beforeToken.issuedAtMs })).toBe(true);
+      // A refresh issues a token with the new permissions, which is not revoked.
+      const refreshed = await sg.call<Any>(anonymous, REFRESH, { t: before.payload.refreshToken });
+      const after = (await readAccessToken(refreshed.body.data.refreshToken.accessToken, sg.config.jwtSecret))!;
+      expect(after.caller.permissions).toContain(Permission.DecisionApproveOverride);
+      expect(await revocations.isRevoked({ sessionId: after.sessionId, userId, issuedAtMs: after.issuedAtMs })).toBe(false);
+
+      expect((await sg.call<Any>(admin, SET_ROLE, { u: userId, role: 'api_consumer' })).body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect((await sg.call<Any>(admin, SET_ROLE, { u: admin.id, role: 'readonly' })).body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      const role = await sg.call<Any>(admin, SET_ROLE, { u: userId, role: 'senior_analyst' });
+      expect(role.body.data.setUserRole.role).toBe('senior_analyst');
+
+      expect((await sg.call<Any>(admin, DEACTIVATE, { u: userId })).body.errors).toBeUndefined();
+      expect((await login('temp.analyst@demo.test', 'a-long-enough-password')).body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+      expect((await sg.call<Any>(anonymous, REFRESH, { t: refreshed.body.data.refreshToken.refreshToken })).body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     });
 
     it('me is FORBIDDEN for API clients and UNAUTHENTICATED for anonymous callers', async () => {

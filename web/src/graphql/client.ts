@@ -9,6 +9,7 @@ import {
   subscriptionExchange,
 } from '@urql/core';
 import { type Client as WsClient, createClient as createWsClient } from 'graphql-ws';
+import { trustedDocumentsExchange } from './trusted-documents';
 
 export type LiveStatus = 'idle' | 'connecting' | 'live' | 'offline';
 
@@ -56,6 +57,8 @@ export interface TandemClientOptions {
   onUnauthenticated?: () => void;
   httpUrl?: string;
   wsUrl?: string;
+  /** Send registered documents by id (trusted documents). Default: in production builds. */
+  trustedDocuments?: boolean;
 }
 
 export interface TandemClient {
@@ -112,6 +115,7 @@ export function createTandemClient(options: TandemClientOptions): TandemClient {
         },
       }),
       cacheExchange,
+      ...((options.trustedDocuments ?? import.meta.env.PROD) ? [trustedDocumentsExchange()] : []),
       fetchExchange,
       subscriptionExchange({
         forwardSubscription(request) {

@@ -1,13 +1,4 @@
-import {
-  type ConstArgumentNode,
-  type DocumentNode,
-  type FieldDefinitionNode,
-  type GraphQLSchema,
-  isInterfaceType,
-  isObjectType,
-  Kind,
-  visit,
-} from 'graphql';
+import { type ConstArgumentNode, type DocumentNode, type FieldDefinitionNode, type GraphQLSchema, isInterfaceType, isObjectType, Kind, visit } from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
 
 /**
@@ -37,6 +28,7 @@ type Roles = readonly string[];
 export function declaredPermissions(resolvers: readonly Function[], schema: GraphQLSchema): Map<string, Roles> {
   const storage = getMetadataStorage();
   const declared = new Map<string, Roles>();
+  // biome-ignore lint/complexity/noBannedTypes: type-graphql takes classes
   const own = (target: Function) => resolvers.includes(target);
   const roots: [string | undefined, typeof storage.queries][] = [
     [schema.getQueryType()?.name, storage.queries],

@@ -66,7 +66,10 @@ export class RedisRevocationList implements RevocationList {
   }
 
   async isRevoked(token: { sessionId?: string; userId?: string; issuedAtMs: number }): Promise<boolean> {
-    const [session, notBefore] = await this.redis.mget(token.sessionId ? sessionKey(token.sessionId) : 'tandem:revoked:none', token.userId ? userKey(token.userId) : 'tandem:revoked:none');
+    const [session, notBefore] = await this.redis.mget(
+      token.sessionId ? sessionKey(token.sessionId) : 'tandem:revoked:none',
+      token.userId ? userKey(token.userId) : 'tandem:revoked:none',
+    );
     if (session) return true;
     return notBefore !== null && token.issuedAtMs < Number(notBefore);
   }

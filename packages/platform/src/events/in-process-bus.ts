@@ -16,6 +16,15 @@ export class InProcessBus implements EventBus {
   private readonly listeners = new Set<EventListener>();
 
   async publish(event: EventEnvelope<object>): Promise<void> {
+    // Listeners (the gateway's live subscriptions) first, as on Redis where they read the stream
+    // alongside the consumer groups: a live payload does not wait for every projection to commit.
+    for (const listener of this.listeners) {
+      try {
+        listener(event as EventEnvelope);
+      } catch (err) {
+        log.error({ err, eventId: event.id }, 'listener threw');
+      }
+    }
     const failures: unknown[] = [];
     for (const [group, handlers] of this.groups) {
       // Several members of one group compete; in one process, the first one serves.
@@ -26,13 +35,6 @@ export class InProcessBus implements EventBus {
       } catch (err) {
         log.warn({ err, group, eventId: event.id, type: event.type }, 'consumer failed; event will be redelivered');
         failures.push(err);
-      }
-    }
-    for (const listener of this.listeners) {
-      try {
-        listener(event as EventEnvelope);
-      } catch (err) {
-        log.error({ err, eventId: event.id }, 'listener threw');
       }
     }
     if (failures.length) throw new AggregateError(failures, `${failures.length} consumer group(s) failed on ${event.type}`);

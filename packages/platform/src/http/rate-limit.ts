@@ -62,7 +62,11 @@ export class RedisRateLimiter implements RateLimiter {
     const windowMs = windowSeconds * 1000;
     const start = Math.floor(now / windowMs) * windowMs;
     const redisKey = `tandem:ratelimit:${key}:${start}`;
-    const [[, count]] = (await this.redis.multi().incr(redisKey).pexpire(redisKey, windowMs + 1000).exec()) as [[Error | null, number]];
+    const [[, count]] = (await this.redis
+      .multi()
+      .incr(redisKey)
+      .pexpire(redisKey, windowMs + 1000)
+      .exec()) as [[Error | null, number]];
     return verdict(Number(count), limit, start, windowSeconds, now);
   }
 

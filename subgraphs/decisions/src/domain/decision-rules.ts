@@ -54,7 +54,7 @@ export interface ReasonCode {
 }
 
 /** What the model said about the application, as the scoring event carried it (scoredAt parsed). */
-export type ScoreSnapshot = Omit<ApplicationScored, 'applicationId' | 'submittedAt' | 'scoredAt'> & { scoredAt: Date };
+export type ScoreSnapshot = Omit<ApplicationScored, 'applicationId' | 'submittedAt' | 'scoredAt' | 'routingThresholds'> & { scoredAt: Date };
 
 /** The queue's case for the application, as this subgraph last heard of it. */
 export interface ReviewCase {

@@ -1,4 +1,4 @@
-import { badInput, conflict, forbidden, notFound, Permission, pageWindow, type SubgraphContext, tenantOf, toConnection } from '@tandem/platform';
+import { anyOf, badInput, conflict, forbidden, notFound, Permission, pageWindow, type SubgraphContext, tenantOf, toConnection } from '@tandem/platform';
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { WebhookRepository } from '../data/webhook.repository.js';
 import { isHttpUrl } from '../domain/decision-workflow.js';
@@ -25,7 +25,8 @@ function clientScope(ctx: SubgraphContext, clientId: string | null | undefined, 
 
 @Resolver()
 export class WebhookResolver {
-  @Authorized()
+  // Partners manage their own webhooks; a user with config:manage manages any client's.
+  @Authorized(anyOf(Permission.ApplicationCreate, Permission.ConfigManage))
   @Mutation(() => WebhookEndpoint, {
     description:
       'Where your decisions are pushed: an http(s) URL and a secret (24+ characters) that signs each delivery ' +
@@ -57,7 +58,7 @@ export class WebhookResolver {
     return toWebhookEndpoint(endpoint);
   }
 
-  @Authorized()
+  @Authorized(anyOf(Permission.ApplicationCreate, Permission.ConfigManage))
   @Query(() => WebhookEndpoint, { nullable: true, description: "Your webhook endpoint (config:manage: the named client's)" })
   async webhookEndpoint(@Ctx() ctx: SubgraphContext, @Arg('clientId', () => ID, { nullable: true }) clientId?: string): Promise<WebhookEndpoint | null> {
     const tenantId = tenantOf(ctx);
@@ -65,7 +66,7 @@ export class WebhookResolver {
     return record ? toWebhookEndpoint(record) : null;
   }
 
-  @Authorized()
+  @Authorized(anyOf(Permission.ApplicationCreate, Permission.ConfigManage))
   @Query(() => WebhookDeliveryConnection, {
     description: "Webhooks that failed every retry, newest first: yours, or (config:manage) the tenant's or one client's",
   })
@@ -82,7 +83,7 @@ export class WebhookResolver {
     return toConnection(items.map(toWebhookDelivery), total, offset);
   }
 
-  @Authorized()
+  @Authorized(anyOf(Permission.ApplicationCreate, Permission.ConfigManage))
   @Mutation(() => WebhookDelivery, { description: 'Send a dead-lettered webhook again, with a fresh set of retries' })
   async replayWebhook(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext): Promise<WebhookDelivery> {
     const tenantId = tenantOf(ctx);

@@ -11,7 +11,8 @@ export interface StoredRefreshToken {
 
 export type RotationResult =
   | { verdict: 'valid'; user: UserRecord; familyId: string }
-  | { verdict: Exclude<RefreshVerdict, 'valid'> | 'unknown' | 'user_inactive' };
+  | { verdict: 'reused' | 'user_inactive'; familyId: string }
+  | { verdict: Exclude<RefreshVerdict, 'valid' | 'reused'> | 'unknown' };
 
 /**
  * Refresh tokens are found by the hash of the presented token, which is the
@@ -42,13 +43,13 @@ export class RefreshTokenRepository {
       const verdict = assessRefreshToken(token, now);
       if (verdict === 'reused') {
         await revokeFamily(tx, token.familyId, now);
-        return { verdict };
+        return { verdict, familyId: token.familyId };
       }
       if (verdict !== 'valid') return { verdict };
       const user = await tx.findOne(UserRecord, { id: token.userId });
       if (!user?.active) {
         await revokeFamily(tx, token.familyId, now);
-        return { verdict: 'user_inactive' };
+        return { verdict: 'user_inactive', familyId: token.familyId };
       }
       token.rotatedAt = now;
       tx.create(RefreshTokenRecord, {
@@ -63,12 +64,17 @@ export class RefreshTokenRepository {
     });
   }
 
-  /** Logout: revokes the family of the presented token. False when the token is not known. */
-  async revokeFamilyOf(tokenHash: string, now: Date): Promise<boolean> {
+  /** Logout: revokes the family of the presented token; its id, or null when the token is not known. */
+  async revokeFamilyOf(tokenHash: string, now: Date): Promise<string | null> {
     const token = await this.em.findOne(RefreshTokenRecord, { tokenHash });
-    if (!token) return false;
+    if (!token) return null;
     await revokeFamily(this.em, token.familyId, now);
-    return true;
+    return token.familyId;
+  }
+
+  /** Every session of a user ends (deactivation): their refresh tokens stop working. */
+  revokeAllOfUser(userId: string, now: Date): Promise<number> {
+    return this.em.nativeUpdate(RefreshTokenRecord, { userId, revokedAt: null }, { revokedAt: now });
   }
 
   /** Drops tokens that expired before `before`: they can no longer be used, nor meaningfully reused. */

@@ -68,4 +68,13 @@ export class UserRepository {
       return null;
     }
   }
+
+  /** Changes what a user may do (role, grants, revocations, active) within the tenant; null when no such user there. */
+  async updateAccess(tenantId: string, id: string, changes: Partial<Pick<UserRecord, 'role' | 'grants' | 'revocations' | 'active'>>): Promise<UserRecord | null> {
+    const record = await this.em.findOne(UserRecord, { id, tenantId });
+    if (!record) return null;
+    Object.assign(record, changes);
+    await this.em.flush();
+    return record;
+  }
 }

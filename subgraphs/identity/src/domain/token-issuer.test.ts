@@ -8,7 +8,7 @@ const issuer = new TokenIssuer({ jwtSecret: secret, accessTokenTtlSeconds: 900, 
 
 describe('TokenIssuer', () => {
   it('issues user tokens the platform verifies, with tenant, role and permissions', async () => {
-    const grant = await issuer.forUser({ id: 'u-1', tenantId: 'demo', role: 'analyst', permissions: [Permission.QueueView] });
+    const grant = await issuer.forUser({ id: 'u-1', tenantId: 'demo', role: 'analyst', permissions: [Permission.QueueView] }, 'session-1');
     expect(grant.expiresIn).toBe(900);
     expect(await verifyAccessToken(grant.accessToken, secret)).toEqual({
       kind: 'user', id: 'u-1', tenantId: 'demo', role: 'analyst', permissions: [Permission.QueueView],

@@ -1,4 +1,4 @@
-import { issueAccessToken, type Permission } from '@tandem/platform';
+import { issueAccessToken, type Permission, type RevocationList } from '@tandem/platform';
 import { hashRefreshToken, newRefreshTokenValue, refreshTokenExpiry } from './refresh-token.js';
 
 export interface TokenSettings {
@@ -23,8 +23,14 @@ export interface RefreshGrant {
 export class TokenIssuer {
   constructor(private readonly settings: TokenSettings) {}
 
-  async forUser(user: { id: string; tenantId: string; role: string; permissions: Permission[] }): Promise<AccessGrant> {
-    return this.issue({ sub: user.id, tenantId: user.tenantId, kind: 'user', role: user.role, permissions: user.permissions });
+  /** `sessionId` is the refresh-token family: logging out revokes the access tokens issued in it. */
+  async forUser(user: { id: string; tenantId: string; role: string; permissions: Permission[] }, sessionId: string): Promise<AccessGrant> {
+    return this.issue({ sub: user.id, tenantId: user.tenantId, kind: 'user', role: user.role, permissions: user.permissions, sessionId });
+  }
+
+  /** How long a revocation must be remembered: until every access token it covers has expired anyway. */
+  get accessTokenTtlSeconds(): number {
+    return this.settings.accessTokenTtlSeconds;
   }
 
   /** API clients are identified by their public client id, which is what partners and audit logs know them by. */
@@ -46,4 +52,6 @@ export class TokenIssuer {
 /** What the identity module puts on every request context (built once per process from the config). */
 export interface IdentityServices {
   tokens: TokenIssuer;
+  /** Read by the gateway on every request: logout and permission changes take effect at once. */
+  revocations: RevocationList;
 }

@@ -18,6 +18,7 @@ const INVALID_CLIENT = 'Invalid client credentials';
 const INVALID_SESSION = 'Session expired or revoked: sign in again';
 
 const tokensOf = (ctx: SubgraphContext) => servicesOf<IdentityServices>(ctx).tokens;
+const revocationsOf = (ctx: SubgraphContext) => servicesOf<IdentityServices>(ctx).revocations;
 
 /**
  * Token issuance. These mutations are called before the caller has a token,
@@ -46,17 +47,26 @@ export class AuthResolver {
     const next = tokensOf(ctx).newRefreshToken(now);
     const result = await new RefreshTokenRepository(ctx.em).rotate(hashRefreshToken(refreshToken), now, next);
     if (result.verdict !== 'valid') {
+      if ('familyId' in result) {
+        // The session is over: its access tokens stop working too, not just its refresh tokens.
+        await revocationsOf(ctx).revokeSession(result.familyId, tokensOf(ctx).accessTokenTtlSeconds);
+      }
       if (result.verdict === 'reused') ctx.log.warn('refresh token presented twice: its session was revoked');
       throw unauthenticated(INVALID_SESSION);
     }
     const user = toUser(result.user);
-    const access = await tokensOf(ctx).forUser(user);
+    const access = await tokensOf(ctx).forUser(user, result.familyId);
     return { accessToken: access.accessToken, expiresIn: access.expiresIn, refreshToken: next.token, user };
   }
 
-  @Mutation(() => Boolean, { description: 'End the session the refresh token belongs to. False when the token is unknown.' })
+  @Mutation(() => Boolean, {
+    description: 'End the session the refresh token belongs to: its refresh tokens and its access tokens stop working at once, on every gateway. False when the token is unknown.',
+  })
   async logout(@Arg('refreshToken') refreshToken: string, @Ctx() ctx: SubgraphContext): Promise<boolean> {
-    return new RefreshTokenRepository(ctx.em).revokeFamilyOf(hashRefreshToken(refreshToken), new Date());
+    const familyId = await new RefreshTokenRepository(ctx.em).revokeFamilyOf(hashRefreshToken(refreshToken), new Date());
+    if (!familyId) return false;
+    await revocationsOf(ctx).revokeSession(familyId, tokensOf(ctx).accessTokenTtlSeconds);
+    return true;
   }
 
   @Directive('@inaccessible')
@@ -85,9 +95,9 @@ export class AuthResolver {
 
   private async startSession(ctx: SubgraphContext, record: UserRecord): Promise<AuthPayload> {
     const user = toUser(record);
-    const access = await tokensOf(ctx).forUser(user);
     const refresh = tokensOf(ctx).newRefreshToken(new Date());
-    await new RefreshTokenRepository(ctx.em).startFamily(record.id, refresh);
+    const sessionId = await new RefreshTokenRepository(ctx.em).startFamily(record.id, refresh);
+    const access = await tokensOf(ctx).forUser(user, sessionId);
     ctx.log.info({ userId: record.id }, 'signed in');
     return { accessToken: access.accessToken, expiresIn: access.expiresIn, refreshToken: refresh.token, user };
   }

@@ -1,5 +1,9 @@
-import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { badInput, conflict, forbidden, loader, notFound, Permission, tenantOf, unauthenticated, type SubgraphContext } from '@tandem/platform';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { badInput, conflict, forbidden, loader, notFound, Permission, servicesOf, tenantOf, unauthenticated, type SubgraphContext } from '@tandem/platform';
+import { RefreshTokenRepository } from '../data/refresh-token.repository.js';
+import type { UserRecord } from '../data/user.entity.js';
+import { permissionOverrideProblems, userRoleProblems, type AccessProblem } from '../domain/access-change.js';
+import type { IdentityServices } from '../domain/token-issuer.js';
 import { TenantRepository } from '../data/tenant.repository.js';
 import { UserRepository } from '../data/user.repository.js';
 import { hashSecret } from '../domain/credentials.js';
@@ -11,6 +15,8 @@ import { Tenant, User } from './identity.types.js';
 
 /** Users of the caller's tenant by id, batched per request. */
 export const userLoader = (ctx: SubgraphContext) => loader(ctx, 'user', () => new UserRepository(ctx.em).loader(tenantOf(ctx)));
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const tenantLoader = (ctx: SubgraphContext) => loader(ctx, 'tenant', () => new TenantRepository(ctx.em).loader());
 
@@ -48,6 +54,52 @@ export class UserResolver {
     return toUser(record);
   }
 
+  @Authorized(Permission.UserManage)
+  @Mutation(() => User, {
+    description: "Set a user's individual grants and revocations on top of their role (each call replaces both lists). The user's current access tokens stop working at once; a refresh picks up the new permissions. Requires user:manage.",
+  })
+  async setUserPermissions(
+    @Arg('userId', () => ID) userId: string,
+    @Arg('grants', () => [String]) grants: string[],
+    @Arg('revocations', () => [String]) revocations: string[],
+    @Ctx() ctx: SubgraphContext,
+  ): Promise<User> {
+    refuse(permissionOverrideProblems(grants, revocations));
+    const record = await this.changeAccess(ctx, userId, { grants: [...new Set(grants)], revocations: [...new Set(revocations)] });
+    ctx.log.info({ userId, grants, revocations }, 'user permissions changed');
+    return toUser(record);
+  }
+
+  @Authorized(Permission.UserManage)
+  @Mutation(() => User, { description: "Change a user's role. Their current access tokens stop working at once. Requires user:manage." })
+  async setUserRole(@Arg('userId', () => ID) userId: string, @Arg('role') role: string, @Ctx() ctx: SubgraphContext): Promise<User> {
+    refuse(userRoleProblems(role));
+    if (userId === ctx.caller.id) throw badInput('You cannot change your own role: ask another administrator');
+    const record = await this.changeAccess(ctx, userId, { role });
+    ctx.log.info({ userId, role }, 'user role changed');
+    return toUser(record);
+  }
+
+  @Authorized(Permission.UserManage)
+  @Mutation(() => User, { description: 'Deactivate a user: every session and access token of theirs ends at once. Requires user:manage.' })
+  async deactivateUser(@Arg('userId', () => ID) userId: string, @Ctx() ctx: SubgraphContext): Promise<User> {
+    if (userId === ctx.caller.id) throw badInput('You cannot deactivate yourself');
+    const record = await this.changeAccess(ctx, userId, { active: false });
+    await new RefreshTokenRepository(ctx.em).revokeAllOfUser(userId, new Date());
+    ctx.log.info({ userId }, 'user deactivated');
+    return toUser(record);
+  }
+
+  /** Applies the change in the caller's tenant and revokes the user's outstanding access tokens. */
+  private async changeAccess(ctx: SubgraphContext, userId: string, changes: Parameters<UserRepository['updateAccess']>[2]): Promise<UserRecord> {
+    // User ids are UUIDs: anything else names no user (and must not reach PostgreSQL's uuid parser).
+    const record = UUID.test(userId) ? await new UserRepository(ctx.em).updateAccess(tenantOf(ctx), userId, changes) : null;
+    if (!record) throw notFound('User', userId);
+    const { tokens, revocations } = servicesOf<IdentityServices>(ctx);
+    await revocations.revokeUserTokensBefore(userId, new Date(), tokens.accessTokenTtlSeconds);
+    return record;
+  }
+
   @FieldResolver(() => Tenant)
   async tenant(@Root() user: User, @Ctx() ctx: SubgraphContext): Promise<Tenant> {
     // The user's own tenant: for `me` and references that is the caller's; for login, the one just signed in to.
@@ -55,4 +107,8 @@ export class UserResolver {
     if (!record) throw notFound('Tenant', user.tenantId);
     return toTenant(record);
   }
+}
+
+function refuse(problems: AccessProblem[]): void {
+  if (problems.length) throw badInput(`Invalid change: ${problems.map((p) => `${p.field} ${p.problem}`).join('; ')}`, { problems });
 }

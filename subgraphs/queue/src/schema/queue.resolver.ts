@@ -139,7 +139,7 @@ export class QueueEntryResolver {
     return entryOrThrow(result, entryId);
   }
 
-  @Authorized(Permission.QueueView)
+  @Authorized(Permission.QueueView, Permission.DecisionCreate)
   @Mutation(() => QueueEntry, {
     nullable: true,
     description: 'Take the highest-priority pending case, atomically; null when none is waiting. Needs decision:create; CONFLICT at 5 active cases.',

@@ -1,4 +1,4 @@
-import { badInput, conflict, forbidden, notFound, Permission, type SubgraphContext, servicesOf, tenantOf } from '@tandem/platform';
+import { anyOf, badInput, conflict, forbidden, notFound, Permission, type SubgraphContext, servicesOf, tenantOf } from '@tandem/platform';
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { AlertStatus } from '../data/drift.entity.js';
 import { MonitoringRepository } from '../data/monitoring.repository.js';
@@ -136,8 +136,8 @@ export class MonitoringResolver {
     return toFairnessReport(await runFairnessCheck(ctx.em, servicesOf<ScoringServices>(ctx).registry, tenantOf(ctx), windowOf(window)));
   }
 
-  // Either permission will do (partners have application:create; @Authorized would demand both).
-  @Authorized()
+  // Either permission will do: partners have application:create, operators config:manage.
+  @Authorized(anyOf(Permission.ApplicationCreate, Permission.ConfigManage))
   @Mutation(() => RecordedLoanOutcome, {
     description:
       'Records how a scored loan turned out, by application id or your externalId (a later report corrects it). Requires application:create or config:manage.',

@@ -1,0 +1,254 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { buildSchema } from 'graphql';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket, { WebSocketServer } from 'ws';
+import { InProcessBus, issueAccessToken, verifyAccessToken, metricsRegistry, newEnvelope, permissionsForRole, Topic } from '@tandem/platform';
+import { attachSubscriptionEndpoint, SLOW_CLIENT_CLOSE_CODE, type SubscriptionEndpoint, type SubscriptionEndpointOptions } from './subscription-endpoint.js';
+import type { QueryExecutor } from './subscription-executor.js';
+
+// The slice of the supergraph these subscriptions validate against.
+const schema = buildSchema(`
+  type Query { ping: String }
+  type QueueEntry { id: ID! status: String }
+  type QueueChangedEvent { kind: String! entry: QueueEntry }
+  type Subscription { queueChanged: QueueChangedEvent! }
+`);
+const SECRET = 'endpoint-test-secret-endpoint-test-secret';
+const QUERY = 'subscription { queueChanged { kind entry { id status } } }';
+const changed = (entryId: string, tenantId = 'demo') =>
+  newEnvelope('queue', Topic.QueueEntryChanged, tenantId, {
+    kind: 'ASSIGNED',
+    entryId,
+    applicationId: 'app',
+    status: 'ASSIGNED',
+    assigneeId: null,
+    priority: 1,
+    slaDeadline: '',
+    startedAt: null,
+  });
+const token = () => issueAccessToken({ sub: 'u1', tenantId: 'demo', kind: 'user', role: 'analyst', permissions: permissionsForRole('analyst') }, SECRET, 600);
+const until = async (check: () => boolean, ms = 5_000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+let cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c();
+  cleanups = [];
+});
+
+async function start(options: Partial<SubscriptionEndpointOptions> & { executeQuery?: QueryExecutor } = {}) {
+  const bus = (options.bus as InProcessBus | undefined) ?? new InProcessBus();
+  const http: Server = createServer();
+  const wss = new WebSocketServer({ server: http, path: '/graphql' });
+  const executeQuery: QueryExecutor = options.executeQuery ?? (async (_q, vars) => ({ data: { entry: { id: vars.__id0, status: 'ASSIGNED' } } }));
+  const endpoint: SubscriptionEndpoint = attachSubscriptionEndpoint({
+    wss,
+    schema: () => schema,
+    bus,
+    authenticate: async (authorization) => {
+      const caller = authorization ? await verifyAccessToken(authorization.replace(/^Bearer /, ''), SECRET) : null;
+      if (!caller) throw new Error('bad token');
+      return caller;
+    },
+    ...options,
+    executeQuery,
+  });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  const url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}/graphql`;
+  let disposed = false;
+  const dispose = async () => {
+    if (disposed) return;
+    disposed = true;
+    await endpoint.dispose();
+    await new Promise((r) => http.close(r));
+  };
+  cleanups.push(dispose);
+  return { bus, wss, endpoint, url, dispose };
+}
+
+function graphqlWs(url: string, bearer: string, closes: number[] = []): Client {
+  const client = createClient({
+    url,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${bearer}` },
+    lazy: false,
+    retryAttempts: 0,
+    on: { closed: (e) => closes.push((e as { code: number }).code) },
+  });
+  cleanups.push(() => client.dispose());
+  return client;
+}
+
+/** A bare graphql-transport-ws client on ws, to control the socket itself (stop reading, stop answering pings). */
+async function rawSubscriber(url: string, bearer: string) {
+  const socket = new WebSocket(url, 'graphql-transport-ws');
+  const received: { type: string; payload?: { data?: unknown; extensions?: Record<string, unknown> } }[] = [];
+  const closed = new Promise<{ code: number; reason: string }>((r) => socket.on('close', (code, reason) => r({ code, reason: String(reason) })));
+  socket.on('message', (raw) => received.push(JSON.parse(String(raw))));
+  socket.on('error', () => {});
+  await new Promise((r) => socket.once('open', r));
+  socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${bearer}` } }));
+  await until(() => received.some((m) => m.type === 'connection_ack'));
+  socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: QUERY } }));
+  cleanups.push(() => socket.terminate());
+  // ws keeps the net.Socket private; pausing it is how a client stops reading.
+  const tcp = (socket as unknown as { _socket: import('node:net').Socket })._socket;
+  return { socket, received, closed, tcp, nexts: () => received.filter((m) => m.type === 'next') };
+}
+
+const dropped = async (overflow: string) =>
+  (await metricsRegistry.getSingleMetricAsString('tandem_subscription_slow_clients_dropped_total')).match(new RegExp(`overflow="${overflow}"} (\\d+)`))?.[1] ??
+  '0';
+
+describe('the graphql-ws endpoint', () => {
+  it('refuses a connection without a valid token (4403)', async () => {
+    const { url } = await start();
+    const closes: number[] = [];
+    graphqlWs(url, 'not-a-token', closes);
+    await until(() => closes.length > 0);
+    expect(closes[0]).toBe(4403);
+  });
+
+  it('checks the token again on each subscribe: a connection outliving its token gets UNAUTHENTICATED', async () => {
+    const { url } = await start();
+    const shortLived = await issueAccessToken(
+      { sub: 'u1', tenantId: 'demo', kind: 'user', role: 'analyst', permissions: permissionsForRole('analyst') },
+      SECRET,
+      1,
+    );
+    const client = graphqlWs(url, shortLived);
+    await new Promise<void>((resolve) => {
+      const off = client.on('connected', () => {
+        off();
+        resolve();
+      });
+    });
+    await new Promise((r) => setTimeout(r, 2_100)); // past the token's expiry (whole seconds)
+    const codes: unknown[] = [];
+    client.subscribe(
+      { query: QUERY },
+      { next: () => {}, error: (e) => void codes.push(...(e as { extensions?: { code?: string } }[]).map((x) => x.extensions?.code)), complete: () => {} },
+    );
+    await until(() => codes.length > 0);
+    expect(codes[0]).toBe('UNAUTHENTICATED');
+  });
+
+  it('sends eventId and occurredAt with each payload, and a resync hint to a client resuming after missed events', async () => {
+    const { bus, url, endpoint } = await start();
+    const client = graphqlWs(url, await token());
+    const first: { extensions?: Record<string, unknown> }[] = [];
+    client.subscribe({ query: QUERY }, { next: (v) => void first.push(v as never), error: () => {}, complete: () => {} });
+    await until(() => endpoint.openSubscriptions === 1);
+    const seen = changed('e1');
+    await bus.publish(seen);
+    await until(() => first.length === 1);
+    expect(first[0].extensions).toEqual({ eventId: seen.id, occurredAt: seen.occurredAt });
+    await client.dispose();
+    await until(() => endpoint.openSubscriptions === 0);
+
+    // While the client was away, one more change happened.
+    await bus.publish(changed('e2'));
+    const again = graphqlWs(url, await token());
+    const resumed: { data?: unknown; extensions?: Record<string, unknown> }[] = [];
+    again.subscribe(
+      { query: QUERY, extensions: { lastEventId: seen.id } },
+      { next: (v) => void resumed.push(v as never), error: () => {}, complete: () => {} },
+    );
+    await until(() => resumed.length === 1);
+    expect(resumed[0]).toEqual({ extensions: { resync: true, missedEvents: 1 } });
+
+    // Resuming from the latest event it saw: nothing missed, no hint; the next payload is a plain one.
+    const latest = changed('e3');
+    await bus.publish(latest);
+    await until(() => resumed.length === 2);
+    const upToDate: { data?: unknown; extensions?: Record<string, unknown> }[] = [];
+    again.subscribe(
+      { query: QUERY, extensions: { lastEventId: latest.id } },
+      { next: (v) => void upToDate.push(v as never), error: () => {}, complete: () => {} },
+    );
+    await until(() => endpoint.openSubscriptions === 2);
+    await bus.publish(changed('e4'));
+    await until(() => upToDate.length === 1);
+    expect(upToDate[0].extensions?.resync).toBeUndefined();
+    expect(upToDate[0].data).toMatchObject({ queueChanged: { entry: { id: 'e4' } } });
+  });
+
+  it('keeps a client that answers pings, and terminates one that stops answering', async () => {
+    const { url, wss, endpoint } = await start({ keepAliveMs: 300 });
+    const alive = await rawSubscriber(url, await token());
+    const silent = await rawSubscriber(url, await token());
+    await until(() => endpoint.openSubscriptions === 2);
+    silent.tcp.pause(); // reads nothing more: pings go unanswered
+    await until(() => wss.clients.size === 1);
+    expect(endpoint.openSubscriptions).toBe(1);
+    await new Promise((r) => setTimeout(r, 1_000)); // several ping rounds
+    expect(alive.socket.readyState).toBe(WebSocket.OPEN);
+    expect(wss.clients.size).toBe(1);
+  });
+
+  // graphql-ws waits for each send to reach the kernel, so a stalled client shows as events piling up
+  // for its subscription (and, with several subscriptions on one socket, as bytes queued on it).
+  it.each([
+    ['events', { maxBufferedEvents: 50 }],
+    ['socket', { maxSocketBufferBytes: 32 * 1024 }],
+  ] as const)('drops a client that stops reading with 1013 when its %s overflow, and keeps serving the others', async (overflow, limits) => {
+    // Each payload is ~64 KB, so a client that stops reading fills the kernel's buffers after a few events.
+    const big = 'x'.repeat(64 * 1024);
+    const { bus, url, wss, endpoint } = await start({
+      ...limits,
+      closeGraceMs: 10_000,
+      executeQuery: async (_q, vars) => ({ data: { entry: { id: vars.__id0, status: big } } }),
+    });
+    const before = Number(await dropped(overflow));
+    const healthy = await rawSubscriber(url, await token());
+    const slow = await rawSubscriber(url, await token());
+    await until(() => endpoint.openSubscriptions === 2);
+    slow.tcp.pause();
+    const events = 200;
+    for (let i = 0; i < events; i++) {
+      await bus.publish(changed(`e${i}`));
+      if (i % 10 === 9) await new Promise((r) => setTimeout(r, 10)); // a steady stream, not one burst: the healthy client keeps up
+    }
+    await until(() => healthy.nexts().length === events, 10_000);
+    const after = async () => Number(await dropped(overflow));
+    for (let i = 0; i < 100 && (await after()) === before; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await after()).toBe(before + 1);
+    slow.tcp.resume(); // it reads what was sent before the drop, then the close frame
+    const { code, reason } = await slow.closed;
+    expect(code).toBe(SLOW_CLIENT_CLOSE_CODE);
+    expect(reason).toMatch(/too slow/i);
+    expect(slow.nexts().length).toBeLessThan(events);
+    await until(() => wss.clients.size === 1 && endpoint.openSubscriptions === 1);
+    expect(healthy.socket.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('shuts down cleanly: every client is closed with 1001 and the bus is no longer listened to', async () => {
+    const bus = new InProcessBus();
+    const unlistened = vi.fn();
+    const listen = bus.listen.bind(bus);
+    vi.spyOn(bus, 'listen').mockImplementation((listener) => {
+      const unlisten = listen(listener);
+      return async () => {
+        unlistened();
+        await unlisten();
+      };
+    });
+    const { url, endpoint, dispose } = await start({ bus });
+    const a = await rawSubscriber(url, await token());
+    const b = await rawSubscriber(url, await token());
+    await until(() => endpoint.openSubscriptions === 2);
+    await dispose();
+    expect((await a.closed).code).toBe(1001);
+    expect((await b.closed).code).toBe(1001);
+    expect(endpoint.openSubscriptions).toBe(0);
+    expect(bus.listen).toHaveBeenCalledTimes(1);
+    expect(unlistened).toHaveBeenCalledTimes(1);
+  });
+});
