@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
   type ApplicationScored,
+  type AuditRecorded,
+  AuditTopic,
   type Caller,
   CaseTopic,
   type DecisionContested,
@@ -136,13 +138,28 @@ describe('queue subgraph: SLA policy, pauses, overrides, reassignment, notificat
     expect(codeOf(bad)).toBe('BAD_USER_INPUT');
     expect(bad.body.errors?.[0].message).toMatch(/warningSecondsBefore.*timeZone.*workingHours/);
     expect(codeOf(await sg.call(admin(tenant), SET_POLICY, { input: { ...input, holidays: ['2026-13-01'] } }))).toBe('BAD_USER_INPUT');
+    const policyAudits = () =>
+      sg.published.filter((e) => e.type === AuditTopic.AuditRecorded && e.tenantId === tenant).map((e) => e.payload as unknown as AuditRecorded);
+    expect(policyAudits()).toEqual([]); // refused: nothing recorded
 
     const saved = data(await sg.call(admin(tenant), SET_POLICY, { input })).setSlaPolicy;
     expect(saved).toMatchObject({ ...input, holidays: ['2026-12-24', '2026-12-25'] });
     expect(saved.updatedAt).toBeTruthy();
+    await expect.poll(() => policyAudits().map((a) => a.action)).toEqual(['SLA_POLICY_SET']);
+    expect(policyAudits()[0]).toMatchObject({
+      entityType: 'SlaPolicy',
+      entityId: tenant,
+      actor: { kind: 'user' },
+      oldValue: null,
+      newValue: { reviewSlaSeconds: 7200, calendar: { timeZone: 'Europe/Berlin', workingDays: [1, 2, 3, 4, 5], holidays: ['2026-12-24', '2026-12-25'] } },
+    });
     expect(data(await sg.call(analyst(tenant, 'ana'), GET_POLICY)).slaPolicy).toEqual(saved);
     // another tenant is untouched
     expect(data(await sg.call(analyst('tenant-policy-other', 'olga'), GET_POLICY)).slaPolicy.timeZone).toBe('UTC');
+    await sg.call(admin(tenant), SET_POLICY, { input: { ...input, reviewSlaSeconds: 3600 } });
+    await expect.poll(() => policyAudits().map((a) => a.action)).toEqual(['SLA_POLICY_SET', 'SLA_POLICY_CHANGED']);
+    expect(policyAudits()[1].changes).toEqual([{ path: 'reviewSlaSeconds', kind: 'CHANGED', from: 7200, to: 3600 }]);
+    await sg.call(admin(tenant), SET_POLICY, { input });
 
     const entry = await queueCase(tenant);
     const calendar = {
@@ -347,7 +364,11 @@ describe('queue subgraph: SLA policy, pauses, overrides, reassignment, notificat
 
   it('SLA on a short policy: WARNING, BREACHED within 5 s of the deadline, ESCALATED to seniors, each as notifications', async () => {
     const tenant = 'tenant-sla-live';
-    await new SlaPolicyRepository(sg.orm.em.fork()).save(tenant, { reviewSlaSeconds: 4, warningSecondsBefore: 2, escalateSecondsAfter: 2 });
+    await new SlaPolicyRepository(sg.orm.em.fork()).save(
+      tenant,
+      { reviewSlaSeconds: 4, warningSecondsBefore: 2, escalateSecondsAfter: 2 },
+      { kind: 'system', id: 'test' },
+    );
     // lea is a senior the queue knows (she set her availability)
     data(await sg.call(senior(tenant, 'lea'), AVAILABILITY, { available: false }));
     const ana = analyst(tenant, 'ana');
@@ -380,7 +401,11 @@ describe('queue subgraph: SLA policy, pauses, overrides, reassignment, notificat
   it('auto-assign hands cases near their deadline to the least-loaded available analysts, up to the cap', async () => {
     const tenant = 'tenant-auto';
     // the whole SLA is the warning window: every case is near its deadline at once
-    await new SlaPolicyRepository(sg.orm.em.fork()).save(tenant, { reviewSlaSeconds: 3600, warningSecondsBefore: 3600, escalateSecondsAfter: 3600 });
+    await new SlaPolicyRepository(sg.orm.em.fork()).save(
+      tenant,
+      { reviewSlaSeconds: 3600, warningSecondsBefore: 3600, escalateSecondsAfter: 3600 },
+      { kind: 'system', id: 'test' },
+    );
     const lead = senior(tenant, 'lea');
     data(await sg.call(analyst(tenant, 'bob'), AVAILABILITY, { available: true }));
     data(await sg.call(analyst(tenant, 'cem'), AVAILABILITY, { available: true }));

@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { SlaWarning } from '@tandem/platform';
-import { type ApplicationScored, type Caller, type DecisionMade, type EventEnvelope, newEnvelope, type QueueEntryChanged, Topic } from '@tandem/platform';
+import {
+  type ApplicationScored,
+  type AuditRecorded,
+  AuditTopic,
+  type Caller,
+  type DecisionMade,
+  type EventEnvelope,
+  newEnvelope,
+  type QueueEntryChanged,
+  type SlaWarning,
+  Topic,
+} from '@tandem/platform';
 import { startSubgraphForTest, testCaller } from '@tandem/platform/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SlaPolicyRepository } from '../src/data/sla-policy.repository.js';
@@ -90,6 +100,10 @@ describe('queue subgraph: the review workflow', () => {
       .filter((e) => e.type === Topic.QueueEntryChanged && (e.payload as unknown as QueueEntryChanged).entryId === entryId)
       .map((e) => e as unknown as EventEnvelope<QueueEntryChanged>);
   const kindsOf = (entryId: string) => changesOf(entryId).map((e) => e.payload.kind);
+  const auditsOf = (entryId: string) =>
+    sg.published
+      .filter((e) => e.type === AuditTopic.AuditRecorded && (e.payload as unknown as AuditRecorded).entityId === entryId)
+      .map((e) => e as unknown as EventEnvelope<AuditRecorded>);
   const codeOf = (res: { body: { errors?: { extensions?: { code?: string } }[] } }) => res.body.errors?.[0]?.extensions?.code;
 
   it('queues a HUMAN_REVIEW application once, with a CREATED event, and ignores automatic routes', async () => {
@@ -126,8 +140,16 @@ describe('queue subgraph: the review workflow', () => {
   it('measures priority against the thresholds the case was routed by', async () => {
     const tenant = 'tenant-thresholds';
     // The same PD and amount: right at a threshold is harder (higher priority) than far from both.
-    const atThreshold = await queueCase(tenant, { probabilityOfDefault: 0.3, loanAmount: 5000, routingThresholds: { autoApproveBelow: 0.29, autoDeclineAbove: 0.8 } });
-    const farFromBoth = await queueCase(tenant, { probabilityOfDefault: 0.3, loanAmount: 5000, routingThresholds: { autoApproveBelow: 0.05, autoDeclineAbove: 0.95 } });
+    const atThreshold = await queueCase(tenant, {
+      probabilityOfDefault: 0.3,
+      loanAmount: 5000,
+      routingThresholds: { autoApproveBelow: 0.29, autoDeclineAbove: 0.8 },
+    });
+    const farFromBoth = await queueCase(tenant, {
+      probabilityOfDefault: 0.3,
+      loanAmount: 5000,
+      routingThresholds: { autoApproveBelow: 0.05, autoDeclineAbove: 0.95 },
+    });
     expect(atThreshold.priority).toBeGreaterThan(farFromBoth.priority);
   });
 
@@ -167,6 +189,37 @@ describe('queue subgraph: the review workflow', () => {
     expect(releasedEv).toMatchObject({ status: 'PENDING', assigneeId: null, reason: 'Need a second opinion on the income', priority: expect.any(Number) });
     expect(reassignedEv).toMatchObject({ assigneeId: 'bea', reason: 'assigned by senior-1' });
     expect(completedEv).toMatchObject({ status: 'COMPLETED', applicationId, reason: 'decision APPROVED by ana' });
+
+    // each move is in the audit trail, with its actor and only the fields it changed
+    await expect.poll(() => auditsOf(id).map((e) => e.payload.action)).toEqual(['CREATED', 'ASSIGNED', 'STARTED', 'RELEASED', 'ASSIGNED', 'COMPLETED']);
+    const audits = auditsOf(id);
+    expect(audits.every((e) => e.tenantId === tenant && e.payload.entityType === 'QueueEntry')).toBe(true);
+    const [createdAu, assignedAu, startedAu, releasedAu, reassignedAu, completedAu] = audits.map((e) => e.payload);
+    expect(createdAu).toMatchObject({
+      actor: { kind: 'system', id: 'system:scoring' },
+      oldValue: null,
+      newValue: { applicationId, status: 'PENDING', assigneeId: null },
+    });
+    expect(assignedAu).toMatchObject({
+      actor: { kind: 'user', id: 'ana' },
+      oldValue: { status: 'PENDING', assigneeId: null },
+      newValue: { status: 'ASSIGNED', assigneeId: 'ana' },
+    });
+    expect(assignedAu.changes).toEqual(
+      expect.arrayContaining([{ path: 'status', kind: 'CHANGED', from: 'PENDING', to: 'ASSIGNED' }, expect.objectContaining({ path: 'assigneeId' })]),
+    );
+    expect(startedAu).toMatchObject({ actor: { id: 'ana' }, oldValue: { status: 'ASSIGNED' }, newValue: { status: 'IN_PROGRESS' } });
+    expect(startedAu.oldValue).not.toHaveProperty('assigneeId'); // unchanged fields stay out
+    expect(releasedAu).toMatchObject({
+      actor: { id: 'ana' },
+      newValue: { status: 'PENDING', assigneeId: null, reason: 'Need a second opinion on the income' },
+    });
+    expect(reassignedAu).toMatchObject({ actor: { kind: 'user', id: 'senior-1' }, newValue: { assigneeId: 'bea', reason: 'assigned by senior-1' } });
+    expect(completedAu).toMatchObject({
+      actor: { kind: 'system', id: 'system:decision' },
+      oldValue: { status: 'ASSIGNED' },
+      newValue: { status: 'COMPLETED' },
+    });
 
     // a second decision (redelivery or a later one) changes nothing
     await deliver(decisionEvent(tenant, applicationId));
@@ -212,6 +265,7 @@ describe('queue subgraph: the review workflow', () => {
     const entry = ((await sg.call(ana, ENTRY_BY_ID, { id })).body.data as Any).queueEntry;
     expect(entry).toMatchObject({ status: 'ASSIGNED', assignee: { id: 'ana' } });
     await expect.poll(() => kindsOf(id)).toEqual(['CREATED', 'ASSIGNED']);
+    expect(auditsOf(id).map((e) => e.payload.action)).toEqual(['CREATED', 'ASSIGNED']);
   });
 
   it('50 analysts assigning one case at once: exactly one gets it', async () => {
@@ -375,7 +429,11 @@ describe('queue subgraph: the review workflow', () => {
 
   it('the SLA watcher emits WARNING, then BREACHED, then ESCALATED, each once', async () => {
     const tenant = 'tenant-sla';
-    await new SlaPolicyRepository(sg.orm.em.fork()).save(tenant, { reviewSlaSeconds: 600, warningSecondsBefore: 120, escalateSecondsAfter: 300 });
+    await new SlaPolicyRepository(sg.orm.em.fork()).save(
+      tenant,
+      { reviewSlaSeconds: 600, warningSecondsBefore: 120, escalateSecondsAfter: 300 },
+      { kind: 'system', id: 'test' },
+    );
     const { id, applicationId } = await queueCase(tenant);
     const entry = ((await sg.call(analyst(tenant, 'ana'), ENTRY_BY_ID, { id })).body.data as Any).queueEntry;
     const createdAt = Date.parse(entry.createdAt);
@@ -425,7 +483,11 @@ describe('queue subgraph: the review workflow', () => {
   it('reports SLA state live: approaching at once with a tiny SLA, then breached', async () => {
     const tenant = 'tenant-tiny-sla';
     // the warning window is the whole SLA: APPROACHING from the start, BREACHED after 3 s
-    await new SlaPolicyRepository(sg.orm.em.fork()).save(tenant, { reviewSlaSeconds: 3, warningSecondsBefore: 3, escalateSecondsAfter: 3600 });
+    await new SlaPolicyRepository(sg.orm.em.fork()).save(
+      tenant,
+      { reviewSlaSeconds: 3, warningSecondsBefore: 3, escalateSecondsAfter: 3600 },
+      { kind: 'system', id: 'test' },
+    );
     const { id } = await queueCase(tenant);
     const ana = analyst(tenant, 'ana');
     const state = async () => ((await sg.call(ana, ENTRY_BY_ID, { id })).body.data as Any).queueEntry.slaState;

@@ -77,7 +77,14 @@ export const scoringSubgraph: SubgraphModule<ScoringServices> = {
     const policies = new RoutingPolicyRepository(runtime.orm.em.fork());
     for (const tenant of tenants) {
       const maxAutoAmount = DEMO_MAX_AUTO_AMOUNT[tenant.id] ?? DEFAULT_MAX_AUTO_AMOUNT;
-      await policies.addFirstVersionIfNone(tenant.id, { ...policyFromCard(services.model.card, { maxAutoAmount }), effectiveFrom: new Date() }, 'demo-seed');
+      await policies.addFirstVersionIfNone(
+        tenant.id,
+        { ...policyFromCard(services.model.card, { maxAutoAmount }), effectiveFrom: new Date() },
+        {
+          kind: 'system',
+          id: 'demo-seed',
+        },
+      );
     }
     await seedDemoModels(
       runtime.orm.em.fork(),

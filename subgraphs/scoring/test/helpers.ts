@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import {
   type ApplicationScored,
   type ApplicationSubmitted,
+  type AuditRecorded,
+  AuditTopic,
   type DecisionMade,
   type DecisionOutcome,
   type EventEnvelope,
@@ -79,6 +81,12 @@ export async function submitAndScore(sg: TestSubgraph, tenantId: string, input: 
   await until(() => scored().length === 1, `application.scored of ${applicationId}`);
   return scored()[0] as unknown as EventEnvelope<ApplicationScored>;
 }
+
+/** The audit.recorded entries the subgraph published for `entityType` in `tenantId`, oldest first. */
+export const auditsOf = (sg: TestSubgraph, tenantId: string, entityType: string): AuditRecorded[] =>
+  sg.published
+    .filter((e) => e.type === AuditTopic.AuditRecorded && e.tenantId === tenantId && (e.payload as unknown as AuditRecorded).entityType === entityType)
+    .map((e) => e.payload as unknown as AuditRecorded);
 
 /** Publishes a decision.made as the decisions subgraph would. */
 export async function publishDecision(sg: TestSubgraph, tenantId: string, applicationId: string, outcome: DecisionOutcome): Promise<void> {

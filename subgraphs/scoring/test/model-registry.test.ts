@@ -3,7 +3,7 @@ import { startSubgraphForTest, testCaller } from '@tandem/platform/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ShadowScoreRecord } from '../src/data/shadow-score.entity.js';
 import { type ScoringServices, scoringSubgraph } from '../src/server.js';
-import { baselineVectors, PROMOTE, REGISTER, readBaseline, submitAndScore, submittedInput, type TestSubgraph } from './helpers.js';
+import { auditsOf, baselineVectors, PROMOTE, REGISTER, readBaseline, submitAndScore, submittedInput, type TestSubgraph } from './helpers.js';
 
 const VERSIONS = /* GraphQL */ `
   query Versions($name: String) { modelVersions(name: $name) { name version status maxPdDifference hasReference registeredBy } }`;
@@ -182,6 +182,25 @@ describe('model registry', () => {
       'PROMOTE 0.1.0-shadow',
       'ROLLBACK 0.1.0',
     ]);
+
+    // the graph's audit trail has the same changes, with the caller as actor, and nothing of the refused ones
+    const actor = { kind: 'user', id: `admin-of-${tenant}` };
+    await expect.poll(() => auditsOf(sg, tenant, 'ModelVersion').map((a) => a.entityId)).toEqual([`${MODEL}@0.1.0`, `${MODEL}@0.1.0-shadow`]);
+    expect(auditsOf(sg, tenant, 'ModelVersion')[0]).toMatchObject({
+      action: 'REGISTERED',
+      actor,
+      oldValue: null,
+      newValue: { version: '0.1.0', sha256: expect.any(String) },
+    });
+    const deployments = auditsOf(sg, tenant, 'ModelDeployment');
+    expect(deployments.map((a) => a.action)).toEqual(['PROMOTED', 'CHALLENGER_SET', 'PROMOTED', 'ROLLED_BACK']);
+    expect(deployments.every((a) => a.entityId === MODEL && a.actor.kind === actor.kind && a.actor.id === actor.id)).toBe(true);
+    expect(deployments[0]).toMatchObject({ oldValue: { championVersion: null }, newValue: { championVersion: '0.1.0', previousChampions: [] } });
+    expect(deployments[1].changes).toEqual([{ path: 'challengerVersion', kind: 'CHANGED', from: null, to: '0.1.0-shadow' }]);
+    expect(deployments[3]).toMatchObject({
+      oldValue: { championVersion: '0.1.0-shadow', previousChampions: ['0.1.0'] },
+      newValue: { championVersion: '0.1.0', previousChampions: [] },
+    });
   });
 
   it('seeds the demo tenants with the committed versions and the default as champion', async () => {

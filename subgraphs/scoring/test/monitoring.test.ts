@@ -6,7 +6,7 @@ import { ApplicationDecisionRecord } from '../src/data/loan-outcome.entity.js';
 import { recommend } from '../src/domain/routing.js';
 import { runScheduledMonitoring } from '../src/jobs/monitoring-job.js';
 import { type ScoringServices, scoringSubgraph } from '../src/server.js';
-import { baselineVectors, PROMOTE, publishDecision, REGISTER, submitAndScore, submittedInput, type TestSubgraph, until } from './helpers.js';
+import { auditsOf, baselineVectors, PROMOTE, publishDecision, REGISTER, submitAndScore, submittedInput, type TestSubgraph, until } from './helpers.js';
 
 const FEATURES = 'feature kind sampleSize bins psi severity ks ksPValue chiSquare chiSquareDegreesOfFreedom chiSquarePValue';
 const RUN = /* GraphQL */ `
@@ -122,6 +122,18 @@ describe('monitoring: drift, fairness, outcomes, policy simulation, similar case
 
     // tenant isolation and unknown ids
     expect((await sg.call(admin('drift-other'), DISMISS, { id: reopened.id })).body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+
+    // acknowledge and dismiss are in the audit trail; the refused second acknowledge and the other tenant's call are not
+    await expect.poll(() => auditsOf(sg, tenant, 'DriftAlert').map((a) => a.action)).toEqual(['ACKNOWLEDGED', 'DISMISSED']);
+    const [acked, dismissed] = auditsOf(sg, tenant, 'DriftAlert');
+    expect(acked).toMatchObject({
+      entityId: alert.id,
+      actor: { kind: 'user', id: `admin-of-${tenant}` },
+      oldValue: { status: 'OPEN', resolvedBy: null },
+      newValue: { status: 'ACKNOWLEDGED', resolvedBy: `admin-of-${tenant}`, resolvedAt: expect.any(String) },
+    });
+    expect(dismissed).toMatchObject({ entityId: alert.id, oldValue: { status: 'ACKNOWLEDGED' }, newValue: { status: 'DISMISSED' } });
+    expect(auditsOf(sg, 'drift-other', 'DriftAlert')).toEqual([]);
     expect(((await sg.call(admin('drift-other'), ALERTS, {})).body.data as any).driftAlerts).toEqual([]);
   });
 

@@ -19,6 +19,7 @@ import { extractFeatures, type ScoringInput as ModelScoringInput } from '../src/
 import { pdToScore, riskBand } from '../src/domain/score-scale.js';
 import { toModelScoringInput } from '../src/domain/scoring-input.js';
 import { type ScoringServices, scoringSubgraph } from '../src/server.js';
+import { auditsOf } from './helpers.js';
 
 interface TestVector {
   csvRow: number;
@@ -142,6 +143,26 @@ describe('scoring subgraph: application.submitted → score → route', () => {
     });
     expect(scored.tenantId).toBe('demo');
     expect(scored.source).toBe('scoring');
+
+    // the score is in the audit trail: what the model and the policy made of it, not the applicant's data
+    const stored = await sg.orm.em.fork().findOneOrFail(ScoreRecord, { applicationId });
+    await expect.poll(() => auditsOf(sg, 'demo', 'Score').filter((a) => a.entityId === stored.id)).toHaveLength(1);
+    const audit = auditsOf(sg, 'demo', 'Score').find((a) => a.entityId === stored.id)!;
+    expect(audit).toMatchObject({
+      action: 'SCORED',
+      actor: { kind: 'system', id: Topic.ApplicationSubmitted },
+      oldValue: null,
+      newValue: {
+        applicationId,
+        modelVersion: DEFAULT_MODEL_VERSION,
+        probabilityOfDefault: modelPd,
+        score: scored.payload.score,
+        riskBand: scored.payload.riskBand,
+        route: 'AUTO_APPROVE',
+        policyVersion: stored.policyVersion,
+      },
+    });
+    expect(JSON.stringify(audit)).not.toMatch(/ageYears|maritalStatus|monthlyIncome|featureVector/);
 
     const started = eventsOf(Topic.ScoringStarted, applicationId);
     expect(started).toHaveLength(1);
@@ -267,8 +288,9 @@ describe('scoring subgraph: application.submitted → score → route', () => {
     expect((await codeOf({ ...valid, autoApproveBelow: 0.7, autoDeclineAbove: 0.3 }))?.message).toContain('autoDeclineAbove must be above autoApproveBelow');
     expect((await codeOf({ ...valid, maxAutoAmount: '12.345' }))?.extensions?.code).toBe('BAD_USER_INPUT');
     expect((await codeOf(valid, analyst(tenant)))?.extensions?.code).toBe('FORBIDDEN');
-    // Nothing was stored: the tenant still runs on the model card policy.
+    // Nothing was stored: the tenant still runs on the model card policy, and nothing was audited.
     expect(((await sg.call(analyst(tenant), POLICY)).body.data as any).routingPolicy.version).toBe(0);
+    expect(auditsOf(sg, tenant, 'RoutingPolicy')).toEqual([]);
   });
 
   it('applies a new policy version to applications scored after its effectiveFrom, and only in its tenant', async () => {
@@ -297,6 +319,19 @@ describe('scoring subgraph: application.submitted → score → route', () => {
     expect((v2.body.data as any).setRoutingPolicy).toMatchObject({ version: 2, maxAutoAmount: '100000.00', effectiveFrom });
     expect((await policy()).version).toBe(1);
     expect((await policy(effectiveFrom)).version).toBe(2);
+    // each version in the audit trail, the old value being the version before it
+    await expect.poll(() => auditsOf(sg, tenant, 'RoutingPolicy').map((a) => a.action)).toEqual(['POLICY_SET', 'POLICY_CHANGED']);
+    const [setAudit, changedAudit] = auditsOf(sg, tenant, 'RoutingPolicy');
+    expect(setAudit).toMatchObject({
+      entityId: tenant,
+      actor: { kind: 'user', id: `admin-of-${tenant}` },
+      oldValue: null,
+      newValue: { version: 1, maxAutoAmount: 1000 },
+    });
+    expect(changedAudit).toMatchObject({
+      oldValue: { version: 1, maxAutoAmount: 1000, reviewPurposes: ['BUSINESS'] },
+      newValue: { version: 2, maxAutoAmount: 100000, reviewPurposes: [], effectiveFrom },
+    });
 
     // Row 2975: PD ≈ 0.005, below the auto-approve threshold; amount 1,500.
     const input = submittedInput(vector(2975).input);

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
+import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { auditApiClientCreated, auditApiClientSecretRotated } from '../events/identity-audit.js';
 import { ApiClientRecord } from './api-client.entity.js';
+import type { AuditedBy } from './user.repository.js';
 
 /**
  * API clients belong to a tenant; every management method takes it. Only
@@ -23,8 +25,8 @@ export class ApiClientRepository {
     return (await this.em.count(ApiClientRecord, { clientId })) > 0;
   }
 
-  /** Creates a client in the tenant; null when the client id is already taken. */
-  async create(tenantId: string, data: { clientId: string; name: string; secretHash: string; role?: string }): Promise<ApiClientRecord | null> {
+  /** Creates a client in the tenant, audited in the same flush; null when the client id is already taken. */
+  async create(tenantId: string, data: { clientId: string; name: string; secretHash: string; role?: string }, by: AuditedBy): Promise<ApiClientRecord | null> {
     const record = this.em.create(ApiClientRecord, {
       id: randomUUID(),
       tenantId,
@@ -36,6 +38,7 @@ export class ApiClientRepository {
       createdAt: new Date(),
       rotatedAt: null,
     });
+    auditApiClientCreated(this.em, record, by.actor, by.requestId);
     try {
       await this.em.flush();
       return record;
@@ -47,11 +50,13 @@ export class ApiClientRepository {
   }
 
   /** Replaces the secret of a client of this tenant; the old one stops working at once. Null when no such client. */
-  async rotateSecret(tenantId: string, clientId: string, secretHash: string, now: Date): Promise<ApiClientRecord | null> {
+  async rotateSecret(tenantId: string, clientId: string, secretHash: string, now: Date, by: AuditedBy): Promise<ApiClientRecord | null> {
     const record = await this.findByClientId(tenantId, clientId);
     if (!record) return null;
+    const rotatedBefore = record.rotatedAt ?? null;
     record.secretHash = secretHash;
     record.rotatedAt = now;
+    auditApiClientSecretRotated(this.em, record, rotatedBefore, by.actor, by.requestId);
     await this.em.flush();
     return record;
   }

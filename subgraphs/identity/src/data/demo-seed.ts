@@ -3,7 +3,10 @@ import type { DemoTenant } from '@tandem/platform';
 import { hashSecret } from '../domain/credentials.js';
 import { ApiClientRepository } from './api-client.repository.js';
 import { TenantRepository } from './tenant.repository.js';
-import { UserRepository } from './user.repository.js';
+import { type AuditedBy, UserRepository } from './user.repository.js';
+
+/** The seed's changes are the system's, in the audit trail too. */
+const SEEDED: AuditedBy = { actor: { kind: 'system', id: 'demo-seed' } };
 
 /** Shorter than the password policy allows: the seed writes hashes directly, createUser would refuse it. */
 export const DEMO_PASSWORD = 'tandem-demo';
@@ -36,12 +39,12 @@ export async function seedDemoIdentity(em: EntityManager, tenants: readonly Demo
   const users = new UserRepository(em);
   for (const u of DEMO_USERS.filter((u) => seeded.has(u.tenantId))) {
     if (await users.emailExists(u.email)) continue;
-    await users.create(u.tenantId, { email: u.email, name: u.name, role: u.role, passwordHash: await hashSecret(DEMO_PASSWORD) });
+    await users.create(u.tenantId, { email: u.email, name: u.name, role: u.role, passwordHash: await hashSecret(DEMO_PASSWORD) }, SEEDED);
   }
 
   const clients = new ApiClientRepository(em);
   for (const c of DEMO_CLIENTS.filter((c) => seeded.has(c.tenantId))) {
     if (await clients.clientIdExists(c.clientId)) continue;
-    await clients.create(c.tenantId, { clientId: c.clientId, name: c.name, secretHash: await hashSecret(DEMO_CLIENT_SECRET) });
+    await clients.create(c.tenantId, { clientId: c.clientId, name: c.name, secretHash: await hashSecret(DEMO_CLIENT_SECRET) }, SEEDED);
   }
 }

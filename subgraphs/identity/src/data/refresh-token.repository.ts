@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
+import { type EntityManager, LockMode } from '@mikro-orm/postgresql';
 import { assessRefreshToken, type RefreshVerdict } from '../domain/refresh-token.js';
+import { auditSessionRevoked, type SessionEnd } from '../events/identity-audit.js';
 import { RefreshTokenRecord } from './refresh-token.entity.js';
 import { UserRecord } from './user.entity.js';
 
@@ -25,7 +26,14 @@ export class RefreshTokenRepository {
   /** Starts a new family (a login) with its first token. */
   async startFamily(userId: string, first: StoredRefreshToken): Promise<string> {
     const familyId = randomUUID();
-    await this.em.insert(RefreshTokenRecord, { id: randomUUID(), familyId, userId, tokenHash: first.tokenHash, expiresAt: first.expiresAt, createdAt: new Date() });
+    await this.em.insert(RefreshTokenRecord, {
+      id: randomUUID(),
+      familyId,
+      userId,
+      tokenHash: first.tokenHash,
+      expiresAt: first.expiresAt,
+      createdAt: new Date(),
+    });
     return familyId;
   }
 
@@ -36,19 +44,21 @@ export class RefreshTokenRepository {
    * still leaves the family revoked. The row lock makes two concurrent
    * presentations of one token serialise: the second one is reuse.
    */
-  rotate(tokenHash: string, now: Date, next: StoredRefreshToken): Promise<RotationResult> {
+  rotate(tokenHash: string, now: Date, next: StoredRefreshToken, requestId?: string): Promise<RotationResult> {
     return this.em.transactional(async (tx): Promise<RotationResult> => {
       const token = await tx.findOne(RefreshTokenRecord, { tokenHash }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!token) return { verdict: 'unknown' };
       const verdict = assessRefreshToken(token, now);
       if (verdict === 'reused') {
         await revokeFamily(tx, token.familyId, now);
+        await auditRevocation(tx, token, 'REVOKED_TOKEN_REUSE', now, requestId);
         return { verdict, familyId: token.familyId };
       }
       if (verdict !== 'valid') return { verdict };
       const user = await tx.findOne(UserRecord, { id: token.userId });
       if (!user?.active) {
         await revokeFamily(tx, token.familyId, now);
+        await auditRevocation(tx, token, 'REVOKED_USER_INACTIVE', now, requestId);
         return { verdict: 'user_inactive', familyId: token.familyId };
       }
       token.rotatedAt = now;
@@ -64,12 +74,15 @@ export class RefreshTokenRepository {
     });
   }
 
-  /** Logout: revokes the family of the presented token; its id, or null when the token is not known. */
-  async revokeFamilyOf(tokenHash: string, now: Date): Promise<string | null> {
-    const token = await this.em.findOne(RefreshTokenRecord, { tokenHash });
-    if (!token) return null;
-    await revokeFamily(this.em, token.familyId, now);
-    return token.familyId;
+  /** Logout: revokes the family of the presented token, audited in the same transaction; its id, or null when the token is not known. */
+  revokeFamilyOf(tokenHash: string, now: Date, requestId?: string): Promise<string | null> {
+    return this.em.transactional(async (tx) => {
+      const token = await tx.findOne(RefreshTokenRecord, { tokenHash });
+      if (!token) return null;
+      await revokeFamily(tx, token.familyId, now);
+      await auditRevocation(tx, token, 'LOGGED_OUT', now, requestId);
+      return token.familyId;
+    });
   }
 
   /** Every session of a user ends (deactivation): their refresh tokens stop working. */
@@ -81,6 +94,13 @@ export class RefreshTokenRepository {
   purgeExpired(before: Date): Promise<number> {
     return this.em.nativeDelete(RefreshTokenRecord, { expiresAt: { $lt: before } });
   }
+}
+
+/** Stages the session's end in the trail of its user's tenant (a token of a deleted user has no tenant left to audit in). */
+async function auditRevocation(tx: EntityManager, token: RefreshTokenRecord, action: SessionEnd, now: Date, requestId?: string): Promise<void> {
+  const user = await tx.findOne(UserRecord, { id: token.userId }, { fields: ['id', 'tenantId'] });
+  if (!user) return;
+  auditSessionRevoked(tx, { tenantId: user.tenantId, familyId: token.familyId, userId: token.userId }, action, now, requestId);
 }
 
 function revokeFamily(em: EntityManager, familyId: string, now: Date): Promise<number> {

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
+import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import type { Caller } from '@tandem/platform';
 import DataLoader from 'dataloader';
+import { auditUserAccessChanged, auditUserCreated, type UserAccess, type UserAccessAction } from '../events/identity-audit.js';
 import { UserRecord } from './user.entity.js';
+
+/** Who makes a change, for the audit trail. */
+export interface AuditedBy {
+  actor: Pick<Caller, 'kind' | 'id'>;
+  requestId?: string;
+}
 
 export interface NewUserRecord {
   email: string;
@@ -48,8 +56,8 @@ export class UserRepository {
     return (await this.em.count(UserRecord, { email: normalisedEmail })) > 0;
   }
 
-  /** Creates a user in the tenant; null when the email is already taken (in any tenant). */
-  async create(tenantId: string, data: NewUserRecord): Promise<UserRecord | null> {
+  /** Creates a user in the tenant, audited in the same flush; null when the email is already taken (in any tenant). */
+  async create(tenantId: string, data: NewUserRecord, by: AuditedBy): Promise<UserRecord | null> {
     const record = this.em.create(UserRecord, {
       ...data,
       id: randomUUID(),
@@ -59,6 +67,7 @@ export class UserRepository {
       active: true,
       createdAt: new Date(),
     });
+    auditUserCreated(this.em, record, by.actor, by.requestId);
     try {
       await this.em.flush();
       return record;
@@ -69,11 +78,16 @@ export class UserRepository {
     }
   }
 
-  /** Changes what a user may do (role, grants, revocations, active) within the tenant; null when no such user there. */
-  async updateAccess(tenantId: string, id: string, changes: Partial<Pick<UserRecord, 'role' | 'grants' | 'revocations' | 'active'>>): Promise<UserRecord | null> {
+  /**
+   * Changes what a user may do (role, grants, revocations, active) within the
+   * tenant, audited as `action` in the same flush; null when no such user there.
+   */
+  async updateAccess(tenantId: string, id: string, changes: Partial<UserAccess>, action: UserAccessAction, by: AuditedBy): Promise<UserRecord | null> {
     const record = await this.em.findOne(UserRecord, { id, tenantId });
     if (!record) return null;
+    const before = Object.fromEntries(Object.keys(changes).map((k) => [k, structuredClone(record[k as keyof UserAccess])])) as Partial<UserAccess>;
     Object.assign(record, changes);
+    auditUserAccessChanged(this.em, record, before, action, by.actor, by.requestId);
     await this.em.flush();
     return record;
   }

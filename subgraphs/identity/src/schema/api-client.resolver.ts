@@ -1,5 +1,5 @@
+import { badInput, conflict, notFound, Permission, type SubgraphContext, tenantOf } from '@tandem/platform';
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
-import { badInput, conflict, notFound, Permission, tenantOf, type SubgraphContext } from '@tandem/platform';
 import { ApiClientRepository } from '../data/api-client.repository.js';
 import { TenantRepository } from '../data/tenant.repository.js';
 import { hashSecret, newClientId, newClientSecret } from '../domain/credentials.js';
@@ -17,11 +17,19 @@ export class ApiClientResolver {
   async createApiClient(@Arg('name') name: string, @Ctx() ctx: SubgraphContext): Promise<CreatedApiClient> {
     const tenantId = tenantOf(ctx);
     const problems = displayNameProblems(name);
-    if (problems.length) throw badInput(`Invalid API client: name ${problems.join('; ')}`, { problems: problems.map((problem) => ({ field: 'name', problem })) });
+    if (problems.length)
+      throw badInput(`Invalid API client: name ${problems.join('; ')}`, { problems: problems.map((problem) => ({ field: 'name', problem })) });
     if (!(await new TenantRepository(ctx.em).findById(tenantId))) throw notFound('Tenant', tenantId);
 
     const secret = newClientSecret();
-    const record = await new ApiClientRepository(ctx.em).create(tenantId, { clientId: newClientId(), name: name.trim(), secretHash: await hashSecret(secret) });
+    const record = await new ApiClientRepository(ctx.em).create(
+      tenantId,
+      { clientId: newClientId(), name: name.trim(), secretHash: await hashSecret(secret) },
+      {
+        actor: ctx.caller,
+        requestId: ctx.requestId,
+      },
+    );
     // 72 random bits: a collision means something is badly wrong, and retrying is the right answer.
     if (!record) throw conflict('Could not allocate a client id: try again');
     ctx.log.info({ clientId: record.clientId }, 'API client created');
@@ -34,7 +42,10 @@ export class ApiClientResolver {
   })
   async rotateApiClientSecret(@Arg('clientId') clientId: string, @Ctx() ctx: SubgraphContext): Promise<CreatedApiClient> {
     const secret = newClientSecret();
-    const record = await new ApiClientRepository(ctx.em).rotateSecret(tenantOf(ctx), clientId, await hashSecret(secret), new Date());
+    const record = await new ApiClientRepository(ctx.em).rotateSecret(tenantOf(ctx), clientId, await hashSecret(secret), new Date(), {
+      actor: ctx.caller,
+      requestId: ctx.requestId,
+    });
     if (!record) throw notFound('API client', clientId);
     ctx.log.info({ clientId: record.clientId }, 'API client secret rotated');
     return toCreatedApiClient(record, secret);

@@ -1,5 +1,5 @@
+import { type SubgraphContext, servicesOf, unauthenticated } from '@tandem/platform';
 import { Arg, Ctx, Directive, Mutation, Resolver } from 'type-graphql';
-import { servicesOf, unauthenticated, type SubgraphContext } from '@tandem/platform';
 import { ApiClientRepository } from '../data/api-client.repository.js';
 import { RefreshTokenRepository } from '../data/refresh-token.repository.js';
 import type { UserRecord } from '../data/user.entity.js';
@@ -40,12 +40,13 @@ export class AuthResolver {
   }
 
   @Mutation(() => AuthPayload, {
-    description: 'Exchange a refresh token for a new access token and refresh token. Each refresh token works once; presenting a used one ends the session everywhere.',
+    description:
+      'Exchange a refresh token for a new access token and refresh token. Each refresh token works once; presenting a used one ends the session everywhere.',
   })
   async refreshToken(@Arg('refreshToken') refreshToken: string, @Ctx() ctx: SubgraphContext): Promise<AuthPayload> {
     const now = new Date();
     const next = tokensOf(ctx).newRefreshToken(now);
-    const result = await new RefreshTokenRepository(ctx.em).rotate(hashRefreshToken(refreshToken), now, next);
+    const result = await new RefreshTokenRepository(ctx.em).rotate(hashRefreshToken(refreshToken), now, next, ctx.requestId);
     if (result.verdict !== 'valid') {
       if ('familyId' in result) {
         // The session is over: its access tokens stop working too, not just its refresh tokens.
@@ -60,10 +61,11 @@ export class AuthResolver {
   }
 
   @Mutation(() => Boolean, {
-    description: 'End the session the refresh token belongs to: its refresh tokens and its access tokens stop working at once, on every gateway. False when the token is unknown.',
+    description:
+      'End the session the refresh token belongs to: its refresh tokens and its access tokens stop working at once, on every gateway. False when the token is unknown.',
   })
   async logout(@Arg('refreshToken') refreshToken: string, @Ctx() ctx: SubgraphContext): Promise<boolean> {
-    const familyId = await new RefreshTokenRepository(ctx.em).revokeFamilyOf(hashRefreshToken(refreshToken), new Date());
+    const familyId = await new RefreshTokenRepository(ctx.em).revokeFamilyOf(hashRefreshToken(refreshToken), new Date(), ctx.requestId);
     if (!familyId) return false;
     await revocationsOf(ctx).revokeSession(familyId, tokensOf(ctx).accessTokenTtlSeconds);
     return true;

@@ -1,14 +1,15 @@
+import { badInput, conflict, forbidden, loader, notFound, Permission, type SubgraphContext, servicesOf, tenantOf, unauthenticated } from '@tandem/platform';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { badInput, conflict, forbidden, loader, notFound, Permission, servicesOf, tenantOf, unauthenticated, type SubgraphContext } from '@tandem/platform';
 import { RefreshTokenRepository } from '../data/refresh-token.repository.js';
-import type { UserRecord } from '../data/user.entity.js';
-import { permissionOverrideProblems, userRoleProblems, type AccessProblem } from '../domain/access-change.js';
-import type { IdentityServices } from '../domain/token-issuer.js';
 import { TenantRepository } from '../data/tenant.repository.js';
+import type { UserRecord } from '../data/user.entity.js';
 import { UserRepository } from '../data/user.repository.js';
+import { type AccessProblem, permissionOverrideProblems, userRoleProblems } from '../domain/access-change.js';
 import { hashSecret } from '../domain/credentials.js';
 import { normaliseEmail } from '../domain/email.js';
 import { validateNewUser } from '../domain/new-user.js';
+import type { IdentityServices } from '../domain/token-issuer.js';
+import type { UserAccessAction } from '../events/identity-audit.js';
 import { CreateUserInput } from './create-user.input.js';
 import { toTenant, toUser } from './identity.mapper.js';
 import { Tenant, User } from './identity.types.js';
@@ -43,12 +44,16 @@ export class UserResolver {
     if (!(await new TenantRepository(ctx.em).findById(tenantId))) throw notFound('Tenant', tenantId);
 
     const email = normaliseEmail(input.email);
-    const record = await new UserRepository(ctx.em).create(tenantId, {
-      email,
-      name: input.name.trim(),
-      role: input.role,
-      passwordHash: await hashSecret(input.password),
-    });
+    const record = await new UserRepository(ctx.em).create(
+      tenantId,
+      {
+        email,
+        name: input.name.trim(),
+        role: input.role,
+        passwordHash: await hashSecret(input.password),
+      },
+      { actor: ctx.caller, requestId: ctx.requestId },
+    );
     if (!record) throw conflict(`A user with email ${email} already exists`);
     ctx.log.info({ userId: record.id, role: record.role }, 'user created');
     return toUser(record);
@@ -56,7 +61,8 @@ export class UserResolver {
 
   @Authorized(Permission.UserManage)
   @Mutation(() => User, {
-    description: "Set a user's individual grants and revocations on top of their role (each call replaces both lists). The user's current access tokens stop working at once; a refresh picks up the new permissions. Requires user:manage.",
+    description:
+      "Set a user's individual grants and revocations on top of their role (each call replaces both lists). The user's current access tokens stop working at once; a refresh picks up the new permissions. Requires user:manage.",
   })
   async setUserPermissions(
     @Arg('userId', () => ID) userId: string,
@@ -65,7 +71,7 @@ export class UserResolver {
     @Ctx() ctx: SubgraphContext,
   ): Promise<User> {
     refuse(permissionOverrideProblems(grants, revocations));
-    const record = await this.changeAccess(ctx, userId, { grants: [...new Set(grants)], revocations: [...new Set(revocations)] });
+    const record = await this.changeAccess(ctx, userId, { grants: [...new Set(grants)], revocations: [...new Set(revocations)] }, 'PERMISSIONS_CHANGED');
     ctx.log.info({ userId, grants, revocations }, 'user permissions changed');
     return toUser(record);
   }
@@ -75,7 +81,7 @@ export class UserResolver {
   async setUserRole(@Arg('userId', () => ID) userId: string, @Arg('role') role: string, @Ctx() ctx: SubgraphContext): Promise<User> {
     refuse(userRoleProblems(role));
     if (userId === ctx.caller.id) throw badInput('You cannot change your own role: ask another administrator');
-    const record = await this.changeAccess(ctx, userId, { role });
+    const record = await this.changeAccess(ctx, userId, { role }, 'ROLE_CHANGED');
     ctx.log.info({ userId, role }, 'user role changed');
     return toUser(record);
   }
@@ -84,16 +90,23 @@ export class UserResolver {
   @Mutation(() => User, { description: 'Deactivate a user: every session and access token of theirs ends at once. Requires user:manage.' })
   async deactivateUser(@Arg('userId', () => ID) userId: string, @Ctx() ctx: SubgraphContext): Promise<User> {
     if (userId === ctx.caller.id) throw badInput('You cannot deactivate yourself');
-    const record = await this.changeAccess(ctx, userId, { active: false });
+    const record = await this.changeAccess(ctx, userId, { active: false }, 'DEACTIVATED');
     await new RefreshTokenRepository(ctx.em).revokeAllOfUser(userId, new Date());
     ctx.log.info({ userId }, 'user deactivated');
     return toUser(record);
   }
 
   /** Applies the change in the caller's tenant and revokes the user's outstanding access tokens. */
-  private async changeAccess(ctx: SubgraphContext, userId: string, changes: Parameters<UserRepository['updateAccess']>[2]): Promise<UserRecord> {
+  private async changeAccess(
+    ctx: SubgraphContext,
+    userId: string,
+    changes: Parameters<UserRepository['updateAccess']>[2],
+    action: UserAccessAction,
+  ): Promise<UserRecord> {
     // User ids are UUIDs: anything else names no user (and must not reach PostgreSQL's uuid parser).
-    const record = UUID.test(userId) ? await new UserRepository(ctx.em).updateAccess(tenantOf(ctx), userId, changes) : null;
+    const record = UUID.test(userId)
+      ? await new UserRepository(ctx.em).updateAccess(tenantOf(ctx), userId, changes, action, { actor: ctx.caller, requestId: ctx.requestId })
+      : null;
     if (!record) throw notFound('User', userId);
     const { tokens, revocations } = servicesOf<IdentityServices>(ctx);
     await revocations.revokeUserTokensBefore(userId, new Date(), tokens.accessTokenTtlSeconds);

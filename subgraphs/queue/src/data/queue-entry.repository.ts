@@ -21,6 +21,7 @@ import {
   type Transition,
 } from '../domain/queue-transitions.js';
 import { dueSlaAlerts, resumeClock, type SlaAlertKind, type SlaPolicy, type SlaState, slaClock } from '../domain/sla-clock.js';
+import { auditCaseMove, caseMoveSnapshot } from '../events/queue-audit.js';
 import { AnalystRepository } from './analyst.repository.js';
 import { stageNotification } from './notification.repository.js';
 import { QueueAuditRecord } from './queue-audit.entity.js';
@@ -203,7 +204,14 @@ export class QueueEntryRepository {
    * Concurrent calls for one application serialise on an advisory lock; the
    * partial unique index is the backstop.
    */
-  async createForReview(data: NewReviewCase, policy: SlaPolicy, now: Date, stage: StageChange): Promise<QueueEntryRecord | null> {
+  async createForReview(
+    data: NewReviewCase,
+    policy: SlaPolicy,
+    now: Date,
+    stage: StageChange,
+    requestId?: string,
+    createdBy: QueueActor = systemActor('scoring'),
+  ): Promise<QueueEntryRecord | null> {
     return this.em.transactional(async (tx) => {
       await lockKey(tx, APPLICATION_LOCK, `${data.tenantId}/${data.applicationId}`);
       const open = await tx.findOne(QueueEntryRecord, { tenantId: data.tenantId, applicationId: data.applicationId, status: { $in: [...OPEN_STATUSES] } });
@@ -230,6 +238,7 @@ export class QueueEntryRepository {
         version: 1,
       });
       entry.priority = priorityOfEntry(entry, now);
+      auditCaseMove(tx, entry, null, 'CREATED', createdBy.id, data.routeReason || undefined, requestId);
       stage(tx, entry, 'CREATED', data.routeReason);
       return entry;
     });
@@ -506,6 +515,7 @@ export class QueueEntryRepository {
     if (transition.kind === 'unchanged') return { outcome: 'unchanged', entry };
     const { actor, detail } = how;
     const from = { status: entry.status, assigneeId: entry.assigneeId ?? null };
+    const before = caseMoveSnapshot(entry);
     entry.status = transition.to;
     entry.assigneeId = transition.assigneeId;
     entry.updatedAt = now;
@@ -557,6 +567,7 @@ export class QueueEntryRepository {
         at: now,
       }),
     );
+    auditCaseMove(tx, entry, before, transition.change, actor.id, detail, how.requestId);
     const given = transition.change === 'ASSIGNED' || transition.change === 'REASSIGNED';
     const sightings: { analystId: string; senior: boolean | null; assigned?: boolean }[] = [];
     if (!isSystem(actor.id)) sightings.push({ analystId: actor.id, senior: actor.permissions.includes(Permission.QueueAssign) });

@@ -18,7 +18,7 @@ import {
 import { AnalystRepository } from '../data/analyst.repository.js';
 import { stageNotification } from '../data/notification.repository.js';
 import type { QueueEntryRecord } from '../data/queue-entry.entity.js';
-import { isUuid, QueueEntryRepository, type StageChange } from '../data/queue-entry.repository.js';
+import { isUuid, QueueEntryRepository, type StageChange, systemActor } from '../data/queue-entry.repository.js';
 import { SlaPolicyRepository } from '../data/sla-policy.repository.js';
 import { SLA_NOTIFICATION, slaAlertMessage, slaAlertRecipients } from '../domain/notifications.js';
 import type { QueueCaseChangeKind } from '../domain/queue-transitions.js';
@@ -113,6 +113,7 @@ export function queueConsumers(): ConsumerHandlers {
         policy,
         new Date(),
         queueEntryChangedStager(e.requestId),
+        e.requestId,
       );
       if (!created) log.info({ applicationId: e.payload.applicationId }, 'application already has an open review case');
     },
@@ -173,6 +174,8 @@ export function queueConsumers(): ConsumerHandlers {
         policy,
         new Date(),
         queueEntryChangedStager(e.requestId),
+        e.requestId,
+        systemActor('contest'),
       );
     },
   };

@@ -51,7 +51,7 @@ export class SlaPolicyResolver {
     const policy = fromInput(input);
     const problems = validateSlaPolicy(policy);
     if (problems.length) throw badInput(`Invalid SLA policy: ${problems.join('; ')}`);
-    const saved = await new SlaPolicyRepository(ctx.em).save(tenantOf(ctx), policy);
+    const saved = await new SlaPolicyRepository(ctx.em).save(tenantOf(ctx), policy, ctx.caller, new Date(), ctx.requestId);
     ctx.log.info({ reviewSlaSeconds: policy.reviewSlaSeconds, timeZone: policy.calendar?.timeZone }, 'SLA policy set');
     return toSlaPolicy(saved);
   }

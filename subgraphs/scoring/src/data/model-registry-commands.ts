@@ -12,9 +12,14 @@ import { badInput, conflict, notFound } from '@tandem/platform';
 import type { ModelReference } from '../domain/drift-report.js';
 import type { ModelCard } from '../domain/features.js';
 import { cardProblems, PD_TOLERANCE, parseTestVectors } from '../domain/model-validation.js';
+import { type AuditActor, auditDeploymentChanged, auditModelRegistered, deploymentAuditSnapshot } from '../events/scoring-audit.js';
 import { type ModelRegistry, ModelValidationError, sha256 } from './model-registry.js';
 import { ModelRegistryRepository } from './model-registry.repository.js';
 import type { ModelDeploymentRecord, ModelVersionRecord } from './model-version.entity.js';
+
+/** The registry's own log names its actors by id. */
+const actorName = (actor: AuditActor): string => actor.id ?? 'unknown';
+const DEMO_SEED: AuditActor = { kind: 'system', id: 'demo-seed' };
 
 export interface ModelArtefacts {
   name: string;
@@ -71,8 +76,9 @@ export async function registerModelVersion(
   em: EntityManager,
   registry: ModelRegistry,
   tenantId: string,
-  actor: string,
+  actor: AuditActor,
   a: ModelArtefacts,
+  requestId?: string,
 ): Promise<ModelVersionRecord> {
   const problems = cardProblems(a.card, a.name, a.version);
   if (problems.length) throw badInput(`Invalid model card: ${problems.join('; ')}`, { problems });
@@ -113,10 +119,15 @@ export async function registerModelVersion(
       onnx: a.onnx,
       sha256: sha256(a.onnx),
       maxPdDifference: check.maxPdDifference,
-      registeredBy: actor,
+      registeredBy: actorName(actor),
       registeredAt: new Date(),
     });
-    repo.audit(tenantId, 'REGISTER', a.name, a.version, actor, { sha256: record.sha256, testVectors: vectors.length, maxPdDifference: check.maxPdDifference });
+    auditModelRegistered(tx, record, vectors.length, actor, requestId);
+    repo.audit(tenantId, 'REGISTER', a.name, a.version, actorName(actor), {
+      sha256: record.sha256,
+      testVectors: vectors.length,
+      maxPdDifference: check.maxPdDifference,
+    });
     return record;
   });
 }
@@ -128,26 +139,35 @@ async function requireVersion(repo: ModelRegistryRepository, tenantId: string, n
 }
 
 /** Makes `version` the champion; the current one is remembered for rollback. */
-export function promoteModelVersion(em: EntityManager, tenantId: string, actor: string, name: string, version: string): Promise<ModelDeploymentRecord> {
+export function promoteModelVersion(
+  em: EntityManager,
+  tenantId: string,
+  actor: AuditActor,
+  name: string,
+  version: string,
+  requestId?: string,
+): Promise<ModelDeploymentRecord> {
   return em.transactional(async (tx) => {
     const repo = new ModelRegistryRepository(tx);
     await repo.lock(tenantId, name);
     await requireVersion(repo, tenantId, name, version);
     const deployment = await repo.deploymentForUpdate(tenantId, name);
     if (deployment.championVersion === version) throw conflict(`${name}@${version} is already the champion`);
+    const before = deploymentAuditSnapshot(deployment);
     const previous = deployment.championVersion ?? null;
     if (previous) deployment.previousChampions = [...deployment.previousChampions, previous];
     deployment.championVersion = version;
     // A promoted challenger stops shadowing itself.
     if (deployment.challengerVersion === version) deployment.challengerVersion = null;
     deployment.updatedAt = new Date();
-    repo.audit(tenantId, 'PROMOTE', name, version, actor, { previousChampion: previous });
+    repo.audit(tenantId, 'PROMOTE', name, version, actorName(actor), { previousChampion: previous });
+    auditDeploymentChanged(tx, before, deployment, 'PROMOTED', actor, requestId);
     return deployment;
   });
 }
 
 /** Returns to the previous champion. CONFLICT when there is none. */
-export function rollbackModel(em: EntityManager, tenantId: string, actor: string, name: string): Promise<ModelDeploymentRecord> {
+export function rollbackModel(em: EntityManager, tenantId: string, actor: AuditActor, name: string, requestId?: string): Promise<ModelDeploymentRecord> {
   return em.transactional(async (tx) => {
     const repo = new ModelRegistryRepository(tx);
     await repo.lock(tenantId, name);
@@ -156,25 +176,36 @@ export function rollbackModel(em: EntityManager, tenantId: string, actor: string
     const previous = deployment.previousChampions.at(-1);
     if (!previous) throw conflict(`${name} has no previous champion to roll back to`);
     const from = deployment.championVersion;
+    const before = deploymentAuditSnapshot(deployment);
     deployment.previousChampions = deployment.previousChampions.slice(0, -1);
     deployment.championVersion = previous;
     deployment.updatedAt = new Date();
-    repo.audit(tenantId, 'ROLLBACK', name, previous, actor, { from });
+    repo.audit(tenantId, 'ROLLBACK', name, previous, actorName(actor), { from });
+    auditDeploymentChanged(tx, before, deployment, 'ROLLED_BACK', actor, requestId);
     return deployment;
   });
 }
 
 /** Sets (or with null clears) the shadow challenger; it must not be the champion. */
-export function setChallenger(em: EntityManager, tenantId: string, actor: string, name: string, version: string | null): Promise<ModelDeploymentRecord> {
+export function setChallenger(
+  em: EntityManager,
+  tenantId: string,
+  actor: AuditActor,
+  name: string,
+  version: string | null,
+  requestId?: string,
+): Promise<ModelDeploymentRecord> {
   return em.transactional(async (tx) => {
     const repo = new ModelRegistryRepository(tx);
     await repo.lock(tenantId, name);
     if (version) await requireVersion(repo, tenantId, name, version);
     const deployment = await repo.deploymentForUpdate(tenantId, name);
     if (version && deployment.championVersion === version) throw conflict(`${name}@${version} is the champion; a challenger must be another version`);
+    const before = deploymentAuditSnapshot(deployment);
     deployment.challengerVersion = version;
     deployment.updatedAt = new Date();
-    repo.audit(tenantId, version ? 'SET_CHALLENGER' : 'CLEAR_CHALLENGER', name, version, actor);
+    repo.audit(tenantId, version ? 'SET_CHALLENGER' : 'CLEAR_CHALLENGER', name, version, actorName(actor));
+    auditDeploymentChanged(tx, before, deployment, version ? 'CHALLENGER_SET' : 'CHALLENGER_CLEARED', actor, requestId);
     return deployment;
   });
 }
@@ -197,7 +228,7 @@ export async function seedDemoModels(em: EntityManager, registry: ModelRegistry,
       if (await repo.findVersion(tenantId, name, version)) continue;
       const artefacts = await readArtefactsFromDir(modelsRoot, join(name, version), name, version);
       try {
-        await registerModelVersion(em.fork(), registry, tenantId, 'demo-seed', artefacts);
+        await registerModelVersion(em.fork(), registry, tenantId, DEMO_SEED, artefacts);
       } catch (err) {
         // another process seeded it meanwhile
         if ((err as { extensions?: { code?: string } }).extensions?.code !== 'CONFLICT') throw err;
@@ -206,7 +237,7 @@ export async function seedDemoModels(em: EntityManager, registry: ModelRegistry,
     const defaultVersion = registry.defaultModel.card.version;
     const deployment = await repo.deployment(tenantId, name);
     if (!deployment?.championVersion && (await repo.findVersion(tenantId, name, defaultVersion))) {
-      await promoteModelVersion(em.fork(), tenantId, 'demo-seed', name, defaultVersion).catch((err) => {
+      await promoteModelVersion(em.fork(), tenantId, DEMO_SEED, name, defaultVersion).catch((err) => {
         if ((err as { extensions?: { code?: string } }).extensions?.code !== 'CONFLICT') throw err;
       });
     }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { policyInForce, type RoutingPolicyChange, type RoutingPolicyVersion } from '../domain/routing-policy.js';
+import { type AuditActor, auditRoutingPolicySet } from '../events/scoring-audit.js';
 import { RoutingPolicyRecord } from './routing-policy.entity.js';
 
 export function toRoutingPolicyVersion(r: RoutingPolicyRecord): RoutingPolicyVersion {
@@ -29,20 +30,23 @@ export class RoutingPolicyRepository {
     return policyInForce(await this.versions(tenantId), at);
   }
 
-  /** Adds version max+1. Writers of one tenant are serialised, so versions have no gaps or duplicates. */
-  addNextVersion(tenantId: string, change: RoutingPolicyChange & { effectiveFrom: Date }, createdBy: string): Promise<RoutingPolicyRecord> {
+  /**
+   * Adds version max+1, audited in the same transaction. Writers of one
+   * tenant are serialised, so versions have no gaps or duplicates.
+   */
+  addNextVersion(tenantId: string, change: RoutingPolicyChange & { effectiveFrom: Date }, actor: AuditActor, requestId?: string): Promise<RoutingPolicyRecord> {
     return this.em.transactional(async (tx) => {
       await lockTenant(tx, tenantId);
-      return insertNext(tx, tenantId, change, createdBy);
+      return insertNext(tx, tenantId, change, actor, requestId);
     });
   }
 
   /** Adds version 1 unless the tenant already has a policy (idempotent, safe for concurrent seeders). */
-  addFirstVersionIfNone(tenantId: string, change: RoutingPolicyChange & { effectiveFrom: Date }, createdBy: string): Promise<RoutingPolicyRecord | null> {
+  addFirstVersionIfNone(tenantId: string, change: RoutingPolicyChange & { effectiveFrom: Date }, actor: AuditActor): Promise<RoutingPolicyRecord | null> {
     return this.em.transactional(async (tx) => {
       await lockTenant(tx, tenantId);
       if ((await tx.count(RoutingPolicyRecord, { tenantId })) > 0) return null;
-      return insertNext(tx, tenantId, change, createdBy);
+      return insertNext(tx, tenantId, change, actor);
     });
   }
 }
@@ -56,7 +60,8 @@ async function insertNext(
   tx: EntityManager,
   tenantId: string,
   change: RoutingPolicyChange & { effectiveFrom: Date },
-  createdBy: string,
+  actor: AuditActor,
+  requestId?: string,
 ): Promise<RoutingPolicyRecord> {
   const latest = await tx.findOne(RoutingPolicyRecord, { tenantId }, { orderBy: { version: 'desc' } });
   const record = tx.create(RoutingPolicyRecord, {
@@ -68,9 +73,10 @@ async function insertNext(
     maxAutoTermMonths: change.maxAutoTermMonths ?? null,
     reviewPurposes: [...new Set(change.reviewPurposes ?? [])],
     effectiveFrom: change.effectiveFrom,
-    createdBy,
+    createdBy: actor.id ?? 'unknown',
     createdAt: new Date(),
   });
   tx.persist(record);
+  auditRoutingPolicySet(tx, latest, record, actor, requestId);
   return record;
 }

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   type ApplicationScored,
-  type RoutingThresholds,
   type ApplicationSubmitted,
   type ConsumerHandlers,
   createLogger,
   type DecisionMade,
   type DriftAlertRaised,
   type EventEnvelope,
+  type RoutingThresholds,
   recordEvent,
   type ScoringStarted,
   Topic,
@@ -27,8 +27,11 @@ import { modelCardPolicy } from '../domain/routing-policy.js';
 import { riskBand } from '../domain/score-scale.js';
 import { toModelScoringInput } from '../domain/scoring-input.js';
 import type { ScoringServices } from '../server.js';
+import { auditScored } from './scoring-audit.js';
 
 const SOURCE = 'scoring';
+/** Scoring is the system's act, in answer to the application's submission. */
+const SCORER = { kind: 'system', id: Topic.ApplicationSubmitted } as const;
 const log = createLogger('scoring-events');
 
 /** Published: scoring of an application has begun (it moves to SCORING). */
@@ -129,6 +132,7 @@ export async function scoreSubmittedApplication(
     policyVersion: policy.version,
     scoredAt,
   });
+  auditScored(em, score, SCORER, requestId);
   stageApplicationScored(em, score, submitted, { autoApproveBelow: policy.autoApproveBelow, autoDeclineAbove: policy.autoDeclineAbove }, requestId);
   if (challenger && challenger.version !== champion.version) await shadowScore(em, tenantId, challenger, submitted, policy, scoredAt);
   log.info({ tenantId, applicationId: score.applicationId, route: score.route, policyVersion: score.policyVersion }, 'application scored');

@@ -99,7 +99,7 @@ export class ModelRegistryResolver {
   ): Promise<ModelVersion> {
     const tenantId = tenantOf(ctx);
     const services = servicesOf<ScoringServices>(ctx);
-    const record = await registerModelVersion(ctx.em, services.registry, tenantId, ctx.caller.id ?? 'unknown', await artefactsOf(input));
+    const record = await registerModelVersion(ctx.em, services.registry, tenantId, ctx.caller, await artefactsOf(input), ctx.requestId);
     ctx.log.info({ name: record.name, version: record.version, sha256: record.sha256 }, 'model version registered');
     return toModelVersion(record, await new ModelRegistryRepository(ctx.em).deployment(tenantId, record.name));
   }
@@ -107,7 +107,7 @@ export class ModelRegistryResolver {
   @Authorized(Permission.ConfigManage)
   @Mutation(() => ModelDeployment, { description: 'Makes a registered version the champion: it scores and routes from now on. Requires config:manage.' })
   async promoteModelVersion(@Arg('name') name: string, @Arg('version') version: string, @Ctx() ctx: SubgraphContext): Promise<ModelDeployment> {
-    const d = await promoteModelVersion(ctx.em, tenantOf(ctx), ctx.caller.id ?? 'unknown', name, version);
+    const d = await promoteModelVersion(ctx.em, tenantOf(ctx), ctx.caller, name, version, ctx.requestId);
     ctx.log.info({ name, version }, 'model promoted');
     return toDeployment(d, name, servicesOf<ScoringServices>(ctx));
   }
@@ -115,7 +115,7 @@ export class ModelRegistryResolver {
   @Authorized(Permission.ConfigManage)
   @Mutation(() => ModelDeployment, { description: 'Returns to the previous champion (CONFLICT when there is none). Requires config:manage.' })
   async rollbackModel(@Arg('name') name: string, @Ctx() ctx: SubgraphContext): Promise<ModelDeployment> {
-    const d = await rollbackModel(ctx.em, tenantOf(ctx), ctx.caller.id ?? 'unknown', name);
+    const d = await rollbackModel(ctx.em, tenantOf(ctx), ctx.caller, name, ctx.requestId);
     ctx.log.info({ name, champion: d.championVersion }, 'model rolled back');
     return toDeployment(d, name, servicesOf<ScoringServices>(ctx));
   }
@@ -129,7 +129,7 @@ export class ModelRegistryResolver {
     @Arg('version', () => String, { nullable: true }) version: string | null,
     @Ctx() ctx: SubgraphContext,
   ): Promise<ModelDeployment> {
-    const d = await setChallenger(ctx.em, tenantOf(ctx), ctx.caller.id ?? 'unknown', name, version ?? null);
+    const d = await setChallenger(ctx.em, tenantOf(ctx), ctx.caller, name, version ?? null, ctx.requestId);
     return toDeployment(d, name, servicesOf<ScoringServices>(ctx));
   }
 

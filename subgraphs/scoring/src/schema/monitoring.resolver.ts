@@ -7,6 +7,7 @@ import { auc, brierScore, calibrationByBand, ksSeparation } from '../domain/mode
 import { simulatePolicy } from '../domain/policy-simulation.js';
 import { validateRoutingPolicy } from '../domain/routing-policy.js';
 import { nearestNeighbours } from '../domain/similar-cases.js';
+import { auditDriftAlertResolved } from '../events/scoring-audit.js';
 import { driftTable, fairnessReport, runDriftCheck, runFairnessCheck } from '../jobs/monitoring-checks.js';
 import type { ScoringServices } from '../server.js';
 import { DriftAlert, DriftAlertStatus, type DriftSeverity } from './drift-alert.types.js';
@@ -109,7 +110,10 @@ export class MonitoringResolver {
     if (!alert) throw notFound('Drift alert', id);
     if (alert.status === 'DISMISSED') throw conflict('The alert was already dismissed');
     if (alert.status === to) throw conflict(`The alert is already ${to.toLowerCase()}`);
+    const before = { status: alert.status, resolvedBy: alert.resolvedBy ?? null, resolvedAt: alert.resolvedAt ?? null };
     Object.assign(alert, { status: to, resolvedBy: ctx.caller.id ?? 'unknown', resolvedAt: new Date() });
+    // Staged before the flush: the change and its audit entry commit together.
+    auditDriftAlertResolved(ctx.em, alert, before, ctx.caller, ctx.requestId);
     await ctx.em.flush();
     return toDriftAlert(alert);
   }

@@ -32,7 +32,8 @@ export class RoutingPolicyResolver {
     const record = await new RoutingPolicyRepository(ctx.em).addNextVersion(
       tenantId,
       { ...input, effectiveFrom: input.effectiveFrom ?? now },
-      ctx.caller.id ?? 'unknown',
+      ctx.caller,
+      ctx.requestId,
     );
     ctx.log.info({ version: record.version, effectiveFrom: record.effectiveFrom }, 'routing policy set');
     return toRoutingPolicy(toRoutingPolicyVersion(record), record);
