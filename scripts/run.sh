@@ -11,7 +11,7 @@ case "${1:-}" in
   start) build; LOG_LEVEL="${LOG_LEVEL:-warn}" exec node --enable-source-maps packages/supervisor/dist/embedded-main.js ;;
   start:cluster) build; exec node --enable-source-maps packages/supervisor/dist/cluster-main.js ;;
   compose) npx turbo run build --filter=@tandem/supervisor... --output-logs=errors-only; exec node packages/supervisor/dist/compose-main.js ;;
-  bench) build; exec node --enable-source-maps bench/dist/main.js "${@:2}" ;;
+  bench) build; LOG_LEVEL="${LOG_LEVEL:-warn}" exec node --enable-source-maps bench/dist/main.js "${@:2}" ;;
   test) build; exec bash scripts/test-all.sh ;;
   *) echo "usage: scripts/run.sh start|start:cluster|compose|bench|test" >&2; exit 2 ;;
 esac

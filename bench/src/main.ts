@@ -133,8 +133,7 @@ try {
                 in: {
                   applicationId: entry.application.id,
                   outcome,
-                  reasoning: 'Benchmark decision with adequate reasoning text.',
-                  approvedTerms: outcome === 'APPROVED' ? { amount: 25_000, termMonths: 36 } : null,
+                  reasoning: 'Benchmark decision with adequate reasoning text.' /* approved terms default to those requested */,
                 },
               },
               token,
@@ -144,6 +143,7 @@ try {
               break;
             }
             if (r.errors?.[0]?.extensions?.code !== 'CONFLICT') {
+            if (process.env.BENCH_DEBUG) console.error(JSON.stringify(r.errors));
               decisionErrors++;
               break;
             }
