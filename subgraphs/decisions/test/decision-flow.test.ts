@@ -3,6 +3,7 @@ import { type ApplicationScored, type DecisionMade, type EventEnvelope, type Que
 import { startSubgraphForTest, testCaller } from '@tandem/platform/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { decisionsSubgraph } from '../src/server.js';
+import { REASON_CODES, scored as scoredFixture } from './fixtures.js';
 
 const DECISION_FIELDS = /* GraphQL */ `
   id applicationId outcome reasoning conditions approvedTerms { amount termMonths }
@@ -19,10 +20,6 @@ const APPLICATION_DECISIONS = /* GraphQL */ `
 
 const REASONING = 'Stable income for six years, low utilisation and no arrears.';
 const JUSTIFICATION = 'Payslips verified by phone; the debt the model saw was repaid last month (bank statement on file).';
-const REASON_CODES = [
-  { code: 'R01_HIGH_DEBT_TO_INCOME', description: 'Outstanding debt is too high relative to income' },
-  { code: 'R08_PAST_ARREARS', description: 'Past arrears on record' },
-];
 
 describe('decisions subgraph: decision flow', () => {
   let sg: Awaited<ReturnType<typeof startSubgraphForTest>>;
@@ -47,27 +44,7 @@ describe('decisions subgraph: decision flow', () => {
   });
 
   const scored = (applicationId: string, overrides: Partial<ApplicationScored> = {}, tenantId = 'tenant-a') =>
-    envelope<ApplicationScored>(
-      Topic.ApplicationScored,
-      {
-        applicationId,
-        scoreId: randomUUID(),
-        modelVersion: 'credit-default@1.2.0',
-        probabilityOfDefault: 0.18,
-        score: 610,
-        riskBand: 'C',
-        route: 'HUMAN_REVIEW',
-        routeReason: 'PD 18.0% is between the auto-approve (5.0%) and auto-decline (40.0%) thresholds',
-        modelRecommendation: 'REVIEW',
-        reasonCodes: REASON_CODES,
-        loanAmount: 10_000,
-        termMonths: 36,
-        submittedAt: new Date(Date.now() - 3_600_000).toISOString(),
-        scoredAt: new Date(Date.now() - 3_000_000).toISOString(),
-        ...overrides,
-      },
-      tenantId,
-    );
+    scoredFixture(applicationId, tenantId, overrides);
 
   const queueChange = (
     applicationId: string,
