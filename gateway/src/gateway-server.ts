@@ -3,7 +3,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
-import { execute as graphqlExecute, GraphQLError, type ExecutionResult } from 'graphql';
+import type { ExecutionResult } from 'graphql';
 import { WebSocketServer } from 'ws';
 import {
   closeServer,
@@ -146,7 +146,6 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     authenticate: (authorization) => callerFromAuthorization(authorization, config.jwtSecret, revocations),
     keepAliveMs: 15_000, // pings: a socket that misses one is terminated
   });
-  void graphqlExecute; // graphql's own execute is never used for the supergraph: the planner is.
 
   const port = await listen(server, opts.port ?? config.gatewayPort, opts.host ?? '0.0.0.0');
   const url = `http://localhost:${port}/graphql`;
@@ -165,4 +164,3 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   };
 }
 
-export { GraphQLError };

@@ -61,7 +61,8 @@ function usedNames(nodes: readonly (FieldNode | FragmentDefinitionNode)[], fragm
   return { frags, vars };
 }
 
-export function planSubscription(document: DocumentNode, operationName: string | null | undefined, source: SubscriptionSource): SubscriptionPlan {
+/** The operation's subscription root field (the first non-__typename field), or an error message. */
+function rootOf(document: DocumentNode, operationName: string | null | undefined) {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const op = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
   if (!op) throw new Error('operation not found');
@@ -70,6 +71,16 @@ export function planSubscription(document: DocumentNode, operationName: string |
   );
   const root = op.selectionSet.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value !== '__typename');
   if (!root) throw new Error('subscription has no root field');
+  return { op, fragments, root };
+}
+
+/** Which subscription field an operation asks for, so its source can be looked up before planning. */
+export function subscriptionRootField(document: DocumentNode, operationName: string | null | undefined): string {
+  return rootOf(document, operationName).root.name.value;
+}
+
+export function planSubscription(document: DocumentNode, operationName: string | null | undefined, source: SubscriptionSource): SubscriptionPlan {
+  const { op, fragments, root } = rootOf(document, operationName);
   const payloadFields = root.selectionSet ? flattenFields(root.selectionSet, fragments, source.typename) : [];
 
   const plainFields: SubscriptionPlan['plainFields'] = [];

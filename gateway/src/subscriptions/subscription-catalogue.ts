@@ -8,13 +8,17 @@ import { NotificationTopic, Permission, Topic } from '@tandem/platform';
  * subscriber's own permissions (so every subgraph's rules still apply).
  */
 export interface SubscriptionSource {
-  topic: Topic;
+  /** Any topic of the event catalogue (Topic, NotificationTopic, …). */
+  topic: string;
   permission: Permission;
   typename: string;
   // biome-ignore lint/suspicious/noExplicitAny: event payloads are typed in the catalogue
   fields: (payload: any) => Record<string, unknown>;
   // biome-ignore lint/suspicious/noExplicitAny: see above
   entities?: Record<string, { lookup: string; id: (payload: any) => string }>;
+  /** For events meant for one user: only that user's subscriptions receive them (checked like the tenant, before any resolution). */
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  recipient?: (payload: any) => string;
 }
 
 export const SUBSCRIPTIONS: Record<string, SubscriptionSource> = {
@@ -35,9 +39,10 @@ export const SUBSCRIPTIONS: Record<string, SubscriptionSource> = {
   // Per recipient: notification(id) is null for anyone but the recipient, so others get nothing.
   // TODO(SubscriptionSource.topic): widen to the appended topic objects; NotificationTopic is not in Topic.
   notificationReceived: {
-    topic: NotificationTopic.NotificationCreated as unknown as Topic,
+    topic: NotificationTopic.NotificationCreated,
     permission: Permission.QueueView,
     typename: 'NotificationReceivedEvent',
+    recipient: (p) => p.recipientId,
     fields: () => ({}),
     entities: { notification: { lookup: 'notification', id: (p) => p.notificationId } },
   },

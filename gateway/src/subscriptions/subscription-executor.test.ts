@@ -150,3 +150,32 @@ describe('gateway subscriptions from the bus', () => {
     await subscribe.close();
   });
 });
+
+describe('per-user subscriptions', () => {
+  it('delivers a notification to its recipient only, even to same-role subscribers with the same selection', async () => {
+    const bus = new InProcessBus();
+    // The lookup itself would answer anyone: the gateway must not rely on it, nor share its result.
+    const exec = vi.fn<QueryExecutor>(async (_q, vars) => ({ data: { notification: { id: vars.__id0 } } }));
+    const subscribe = createSubscriptionExecutor(bus, exec);
+    const document = parse('subscription { notificationReceived { notification { id } } }');
+    const ana: Caller = { ...analyst('demo'), id: 'ana' };
+    const ben: Caller = { ...analyst('demo'), id: 'ben' };
+    const forAna = (await subscribe({ schema: undefined as never, document, contextValue: { caller: ana } })) as AsyncGenerator<ExecutionResult>;
+    const forBen = (await subscribe({ schema: undefined as never, document, contextValue: { caller: ben } })) as AsyncGenerator<ExecutionResult>;
+    const anaNext = forAna.next();
+    let benGot = false;
+    void forBen.next().then(() => {
+      benGot = true;
+    });
+    await bus.publish(
+      newEnvelope('queue', 'notification.created', 'demo', { notificationId: 'n1', recipientId: 'ana', kind: 'SLA_WARNING', entryId: null, applicationId: null, createdAt: '' }),
+    );
+    expect(((await anaNext).value as ExecutionResult).data).toEqual({ notificationReceived: { notification: { id: 'n1' } } });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(benGot).toBe(false);
+    expect(exec).toHaveBeenCalledTimes(1);
+    expect(exec.mock.calls[0][2].id).toBe('ana');
+    await forAna.return(undefined);
+    await forBen.return(undefined);
+  });
+});

@@ -2,7 +2,7 @@ import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql'
 import { createLogger, type Caller, type EventBus, type EventEnvelope } from '@tandem/platform';
 import { EventHub } from './event-hub.js';
 import { SUBSCRIPTIONS } from './subscription-catalogue.js';
-import { planSubscription, type SubscriptionPlan } from './selection-query.js';
+import { planSubscription, type SubscriptionPlan, subscriptionRootField } from './selection-query.js';
 import { eventsFannedOut, eventToClientSeconds, openSubscriptions, slowClientsDropped } from './subscription-metrics.js';
 
 const log = createLogger('subscriptions');
@@ -75,8 +75,7 @@ export function createSubscriptionExecutor(
     let plan: SubscriptionPlan;
     let fieldName: string;
     try {
-      const probe = planSubscription(args.document, args.operationName, { topic: 'x' as never, permission: 'x' as never, typename: '', fields: () => ({}) });
-      fieldName = probe.rootField;
+      fieldName = subscriptionRootField(args.document, args.operationName);
       const source = SUBSCRIPTIONS[fieldName];
       if (!source) return { errors: [new GraphQLError(`Subscription ${fieldName} is not available`, { extensions: { code: 'BAD_USER_INPUT' } })] };
       if (!caller.permissions.includes(source.permission)) {
@@ -140,6 +139,8 @@ export function createSubscriptionExecutor(
     let closed = false;
     const unroute = hub.subscribe(source.topic, tenantId, (event) => {
       if (closed) return;
+      // An event meant for one user (a notification) never reaches anyone else's resolution or shared result.
+      if (source.recipient && source.recipient(event.payload) !== caller.id) return;
       // Checked as events arrive too: while the socket is full, the loop below sits waiting on a send and checks nothing.
       if (context.connection && context.connection.bufferedAmount() > maxSocketBufferBytes) {
         overflowed = true;
