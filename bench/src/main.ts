@@ -21,12 +21,15 @@ const runs = (phase: (typeof PHASES)[number]) => asked.length === 0 || asked.inc
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 
 const port = await freePort();
+// Every port free at start, so two benches (or a bench beside `npm start`) never collide.
+const ports: Record<string, string> = { PORT: String(port), EMBEDDED_POSTGRES_PORT: String(await freePort()) };
+for (const name of ['IDENTITY', 'APPLICATIONS', 'SCORING', 'QUEUE', 'DECISIONS', 'ANALYTICS']) ports[`${name}_PORT`] = String(await freePort());
 const base = `http://127.0.0.1:${port}`;
 const url = `${base}/graphql`;
 const dataDir = await mkdtemp(join(tmpdir(), 'tandem-bench-'));
 await chmod(dataDir, 0o755);
 const server = spawn(process.execPath, [join(ROOT, 'packages/supervisor/dist/embedded-main.js')], {
-  env: { ...process.env, PORT: String(port), TANDEM_DATA_DIR: dataDir, TANDEM_DEMO_TRICKLE: 'off', LOG_LEVEL: 'warn' },
+  env: { ...process.env, ...ports, TANDEM_DATA_DIR: dataDir, TANDEM_DEMO_TRICKLE: 'off', LOG_LEVEL: 'warn' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 const stop = async () => {

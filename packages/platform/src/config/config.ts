@@ -14,6 +14,8 @@ export interface TandemConfig {
   redisUrl?: string;
   dataDir: string;
   gatewayPort: number;
+  /** Embedded PostgreSQL's port when no DATABASE_URL is given (npm start, bench). */
+  embeddedPostgresPort: number;
   subgraphPorts: Record<SubgraphName, number>;
   /** <NAME>_URL: where the gateway finds a subgraph when it is not on subgraphHost (compose, k8s). */
   subgraphUrlOverrides: Partial<Record<SubgraphName, string>>;
@@ -78,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
     redisUrl: env.REDIS_URL || undefined,
     dataDir: resolve(env.TANDEM_DATA_DIR ?? '.data'),
     gatewayPort: port('PORT', 4000),
+    embeddedPostgresPort: port('EMBEDDED_POSTGRES_PORT', 54329),
     subgraphPorts,
     subgraphUrlOverrides: Object.fromEntries(
       SUBGRAPHS.filter((s) => env[`${s.toUpperCase()}_URL`]).map((s) => [s, env[`${s.toUpperCase()}_URL`] as string]),
