@@ -1,12 +1,11 @@
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 
 const EMAIL = process.env.TANDEM_E2E_EMAIL ?? 'analyst@demo.test';
 const PASSWORD = process.env.TANDEM_E2E_PASSWORD ?? 'tandem-demo';
 
 const REASONING = 'E2E: income verified, affordability within policy, no adverse history found.';
-const JUSTIFICATION =
-  'E2E: overriding the model because the applicant documented a stable new contract and savings that the model does not see.';
+const JUSTIFICATION = 'E2E: overriding the model because the applicant documented a stable new contract and savings that the model does not see.';
 
 test('analyst signs in, picks the next case, reviews it and records a decision', async ({ page }, testInfo) => {
   const shot = (name: string) => path.join(testInfo.project.outputDir, `workbench-${name}.png`);
@@ -54,4 +53,116 @@ test('analyst signs in, picks the next case, reviews it and records a decision',
   if (isOverride) await expect(result).toContainText(/override/i);
   await expect(page).toHaveURL(/#\/queue$/);
   await page.screenshot({ path: shot('decided'), fullPage: true });
+});
+
+// Scores far below the auto-approve threshold, but above the demo tenant's 20,000 automatic-decision
+// limit: the model recommends APPROVE and a human must decide, so declining it is an override.
+const strongApplication = (externalId: string) => ({
+  externalId,
+  applicant: {
+    firstName: 'Olga',
+    lastName: 'Berg',
+    email: 'olga.berg@example.com',
+    dateOfBirth: '1975-05-02',
+    maritalStatus: 'MARRIED',
+    housing: 'OWNER',
+    employment: { type: 'FIXED', yearsEmployed: 20 },
+  },
+  financials: { monthlyIncome: '9000.00', monthlyExpenses: 1500, assets: 150000, debt: 0, pastArrears: false },
+  loan: { amount: 25000, termMonths: 48, purpose: 'CAR', goodsPrice: 30000, currency: 'EUR' },
+});
+
+const DECLINE_REASONING = 'E2E: the collateral valuation came back far below the goods price; exposure too high.';
+const DECLINE_JUSTIFICATION = 'E2E: the model approves, but the vehicle valuation is 40% under the goods price and the model does not see collateral.';
+
+async function signIn(page: Page, email: string) {
+  await page.goto('/');
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('current-user')).toBeVisible();
+}
+
+test('an analyst overrides the model and a senior approves the override', async ({ browser, request }, testInfo) => {
+  const shot = (name: string) => path.join(testInfo.project.outputDir, `workbench-${name}.png`);
+
+  // 1. A partner submits the application through the public API.
+  const tokenResponse = await request.post('/oauth/token', {
+    form: { grant_type: 'client_credentials', client_id: 'demo-partner', client_secret: 'tandem-demo-secret' },
+  });
+  expect(tokenResponse.ok()).toBe(true);
+  const partnerToken = ((await tokenResponse.json()) as { access_token: string }).access_token;
+  const submitted = await request.post('/graphql', {
+    headers: { authorization: `Bearer ${partnerToken}` },
+    data: {
+      query: 'mutation Submit($i: SubmitApplicationInput!) { submitApplication(input: $i) { application { id } } }',
+      variables: { i: strongApplication(`e2e-override-${Date.now().toString(36)}`) },
+    },
+  });
+  const submittedBody = (await submitted.json()) as { data?: { submitApplication: { application: { id: string } } }; errors?: unknown };
+  expect(submittedBody.errors).toBeUndefined();
+  const applicationId = submittedBody.data?.submitApplication.application.id as string;
+
+  // 2. The analyst opens the case once it is queued, takes it and starts the review.
+  const analystContext = await browser.newContext();
+  const analyst = await analystContext.newPage();
+  await signIn(analyst, EMAIL);
+  await analyst.goto(`/#/case/${applicationId}`);
+  const entryPanel = analyst.getByTestId('queue-entry-panel');
+  // Scoring and queueing happen after submission, through events: reload until the case is waiting.
+  await expect(async () => {
+    await analyst.reload();
+    await expect(entryPanel).toHaveAttribute('data-status', 'PENDING', { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(analyst.getByTestId('scoring-panel')).toContainText('Approve');
+  await analyst.getByTestId('assign-case').click();
+  await expect(entryPanel).toHaveAttribute('data-status', 'ASSIGNED');
+  await analyst.getByTestId('start-review').click();
+  await expect(entryPanel).toHaveAttribute('data-status', 'IN_PROGRESS');
+
+  // 3. Declining what the model approves is an override: the reason codes and a justification are shown and required.
+  const form = analyst.getByTestId('decision-form');
+  await form.getByTestId('decision-outcome').selectOption('DECLINED');
+  await expect(form.getByTestId('decline-reason-codes')).toBeVisible();
+  await expect(form.getByTestId('override-section')).toBeVisible();
+  await form.getByTestId('decision-reasoning').fill(DECLINE_REASONING);
+  await form.getByTestId('override-justification').fill(DECLINE_JUSTIFICATION);
+  await analyst.evaluate(() => window.scrollTo(0, 0));
+  await analyst.screenshot({ path: shot('override-decision'), fullPage: true });
+  // The decisions subgraph hears of the started review through an event: a first submit may be told to retry.
+  await expect(async () => {
+    if (await form.getByTestId('decision-error').isVisible()) await expect(form.getByTestId('decision-error')).toHaveAttribute('data-code', 'CONFLICT');
+    await form.getByTestId('submit-decision').click();
+    await expect(analyst.getByTestId('decision-result')).toBeVisible({ timeout: 3_000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(analyst.getByTestId('decision-result')).toHaveAttribute('data-outcome', 'DECLINED');
+  await expect(analyst.getByTestId('decision-override-status')).toHaveText('awaiting senior approval');
+  // Analysts have no overrides screen.
+  await expect(analyst.getByTestId('nav-overrides')).toHaveCount(0);
+
+  // 4. The senior sees it in pending overrides and approves it.
+  const seniorContext = await browser.newContext();
+  const senior = await seniorContext.newPage();
+  await signIn(senior, 'senior@demo.test');
+  await senior.getByTestId('nav-overrides').click();
+  const row = senior.locator(`[data-testid="override-row"][data-application-id="${applicationId}"]`);
+  await expect(row).toBeVisible();
+  await expect(row).toContainText('Olga Berg');
+  await expect(row.getByTestId('override-direction')).toHaveText('Declines what the model would approve');
+  await expect(row.getByTestId('override-justification-text')).toContainText(DECLINE_JUSTIFICATION);
+  await senior.screenshot({ path: shot('pending-overrides'), fullPage: true });
+  await row.getByTestId('approve-override').click();
+  await expect(senior.getByTestId('overrides-notice')).toContainText('Override approved: Olga Berg is declined');
+  await expect(row).toHaveCount(0);
+
+  // 5. The case now shows the override approved by the senior.
+  await senior.goto(`/#/case/${applicationId}`);
+  const decisionRow = senior.getByTestId('decision-row').last();
+  await expect(decisionRow).toHaveAttribute('data-outcome', 'DECLINED');
+  await expect(decisionRow.getByTestId('decision-override')).toContainText('Approved');
+  await expect(decisionRow.getByTestId('decision-override')).toContainText('Sam Senior');
+  await senior.screenshot({ path: shot('override-approved'), fullPage: true });
+
+  await analystContext.close();
+  await seniorContext.close();
 });

@@ -1,22 +1,21 @@
 import { useEffect, useState } from 'react';
 import { useQuery } from 'urql';
 import { endSession, type Session, updateSessionUser, useSession } from './auth/session';
-import { type DecidedCase, CasePage } from './features/case/CasePage';
+import { CasePage, type DecidedCase } from './features/case/CasePage';
 import { DashboardPage } from './features/dashboard/DashboardPage';
 import { LoginPage } from './features/login/LoginPage';
+import { NotificationBell } from './features/notifications/NotificationBell';
+import { canReviewOverrides } from './features/overrides/override-logic';
+import { PendingOverridesPage } from './features/overrides/PendingOverridesPage';
 import { QueuePage } from './features/queue/QueuePage';
-import { GraphQLProvider } from './graphql/provider';
 import { ME } from './graphql/operations';
-import { humanize } from './lib/format';
+import { GraphQLProvider } from './graphql/provider';
+import { formatDateTime, formatMoney, humanize } from './lib/format';
 import { navigate, useRoute } from './lib/router';
 
 export function App() {
   const session = useSession();
-  return (
-    <GraphQLProvider token={session?.accessToken ?? null}>
-      {session ? <Workbench session={session} /> : <LoginPage />}
-    </GraphQLProvider>
-  );
+  return <GraphQLProvider token={session?.accessToken ?? null}>{session ? <Workbench session={session} /> : <LoginPage />}</GraphQLProvider>;
 }
 
 function Workbench({ session }: { session: Session }) {
@@ -43,6 +42,8 @@ function Workbench({ session }: { session: Session }) {
           <CasePage key={route.applicationId} applicationId={route.applicationId} onDecided={onDecided} />
         ) : route.name === 'dashboard' ? (
           <DashboardPage />
+        ) : route.name === 'overrides' ? (
+          <PendingOverridesPage />
         ) : (
           <QueuePage />
         )}
@@ -53,6 +54,9 @@ function Workbench({ session }: { session: Session }) {
 
 function AppHeader({ session, active }: { session: Session; active: string }) {
   const { user } = session;
+  // Hidden, not just refused: the server checks the same permission on every field.
+  const seesOverrides = canReviewOverrides(user.permissions);
+  const seesQueue = user.permissions.includes('queue:view');
   return (
     <header className="app-header">
       <span className="brand">Tandem</span>
@@ -60,11 +64,17 @@ function AppHeader({ session, active }: { session: Session; active: string }) {
         <a href="#/queue" className={active === 'queue' || active === 'case' ? 'active' : undefined} data-testid="nav-queue">
           Queue
         </a>
+        {seesOverrides && (
+          <a href="#/overrides" className={active === 'overrides' ? 'active' : undefined} data-testid="nav-overrides">
+            Overrides
+          </a>
+        )}
         <a href="#/dashboard" className={active === 'dashboard' ? 'active' : undefined} data-testid="nav-dashboard">
           Dashboard
         </a>
       </nav>
       <span className="spacer" />
+      {seesQueue && <NotificationBell />}
       <span className="who" data-testid="current-user">
         <strong>{user.name}</strong>
         <span className="badge badge-neutral">{humanize(user.role)}</span>
@@ -83,9 +93,26 @@ function DecisionResult({ result, onDismiss }: { result: DecidedCase; onDismiss:
     <div className="notice notice-success" role="status" data-testid="decision-result" data-outcome={decision.outcome}>
       <span>
         Decision recorded for <strong>{result.applicantName}</strong>: <strong>{humanize(decision.outcome)}</strong>
+        {decision.approvedTerms && (
+          <span data-testid="decision-result-terms">
+            {' '}
+            · {formatMoney(decision.approvedTerms.amount, result.currency)} over {decision.approvedTerms.termMonths} months
+            {decision.monthlyInstalment && <>, instalment {formatMoney(decision.monthlyInstalment, result.currency, 2)}/month</>}
+          </span>
+        )}
+        {decision.documentsRequest && (
+          <span>
+            {' '}
+            · {decision.documentsRequest.checklist.length} document(s) due {formatDateTime(decision.documentsRequest.dueAt)}, SLA paused
+          </span>
+        )}
         {decision.isOverride ? (
           <>
-            {' '}· override, status <strong data-testid="decision-override-status">{humanize(decision.overrideStatus ?? 'pending')}</strong>
+            {' '}
+            · override, status{' '}
+            <strong data-testid="decision-override-status">
+              {decision.overrideStatus === 'PENDING' ? 'awaiting senior approval' : humanize(decision.overrideStatus ?? 'pending')}
+            </strong>
           </>
         ) : (
           ' · no override'

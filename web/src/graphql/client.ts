@@ -1,14 +1,5 @@
-import {
-  type Client,
-  type CombinedError,
-  type Operation,
-  cacheExchange,
-  createClient,
-  fetchExchange,
-  mapExchange,
-  subscriptionExchange,
-} from '@urql/core';
-import { type Client as WsClient, createClient as createWsClient } from 'graphql-ws';
+import { type Client, type CombinedError, cacheExchange, createClient, fetchExchange, mapExchange, type Operation, subscriptionExchange } from '@urql/core';
+import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import { trustedDocumentsExchange } from './trusted-documents';
 
 export type LiveStatus = 'idle' | 'connecting' | 'live' | 'offline';
@@ -76,8 +67,7 @@ export function createTandemClient(options: TandemClientOptions): TandemClient {
     lazy: true,
     keepAlive: 15_000,
     retryAttempts: Number.POSITIVE_INFINITY,
-    retryWait: (retries) =>
-      new Promise((resolve) => setTimeout(resolve, Math.min(1000 * 2 ** retries, 15_000))),
+    retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(1000 * 2 ** retries, 15_000))),
     shouldRetry: (event) => {
       const code = (event as { code?: unknown } | null)?.code;
       return !(typeof code === 'number' && FATAL_CLOSE_CODES.has(code));
@@ -106,9 +96,8 @@ export function createTandemClient(options: TandemClientOptions): TandemClient {
     exchanges: [
       mapExchange({
         onError(error: CombinedError, operation: Operation) {
-          const isLogin = operation.kind === 'mutation' && operation.query.definitions.some(
-            (d) => d.kind === 'OperationDefinition' && d.name?.value === 'Login',
-          );
+          const isLogin =
+            operation.kind === 'mutation' && operation.query.definitions.some((d) => d.kind === 'OperationDefinition' && d.name?.value === 'Login');
           if (!isLogin && getToken() && hasErrorCode(error, 'UNAUTHENTICATED')) {
             onUnauthenticated?.();
           }

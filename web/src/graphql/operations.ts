@@ -3,8 +3,13 @@
 import { gql } from 'urql';
 import type {
   CaseApplication,
+  Connection,
   Decision,
+  DecisionCondition,
   DecisionDashboard,
+  Notification,
+  OverrideCase,
+  PendingOverride,
   QueueChangedEvent,
   QueueEntry,
   QueueFilter,
@@ -36,6 +41,8 @@ const QUEUE_ENTRY_FIELDS = gql`
     priority
     slaDeadline
     createdAt
+    slaPausedAt
+    awaitingOverrideApproval
     assignee {
       id
       name
@@ -66,10 +73,93 @@ const QUEUE_ENTRY_FIELDS = gql`
   }
 `;
 
-export const LOGIN = gql<
-  { login: { accessToken: string; refreshToken: string; user: User } },
-  { email: string; password: string }
->`
+// Selections spliced in as text rather than fragments: the gateway counts a fragment
+// spread as a level of depth (graphql-armor, limit 8), and these sit deep in their queries.
+const CONDITION_SELECTION = `
+    id
+    kind
+    description
+    amount
+    termMonths
+    fulfilled
+    fulfilledAt
+    fulfilledBy {
+      id
+      name
+      email
+    }
+`;
+
+const NOTIFICATION_SELECTION = `
+    id
+    kind
+    message
+    createdAt
+    readAt
+    entry {
+      id
+    }
+    application {
+      id
+      externalId
+      applicant {
+        firstName
+        lastName
+      }
+    }
+`;
+
+const DECISION_FIELDS = gql`
+  fragment DecisionFields on Decision {
+    id
+    applicationId
+    outcome
+    reasoning
+    approvedTerms {
+      amount
+      termMonths
+    }
+    monthlyInstalment
+    documentsRequest {
+      checklist
+      dueAt
+      answeredAt
+      submittedDocuments {
+        name
+        kind
+        url
+      }
+    }
+    final
+    isOverride
+    overrideDirection
+    overrideStatus
+    overrideJustification
+    overrideReviewedBy {
+      id
+      name
+      email
+    }
+    overrideReviewedAt
+    overrideRejectionReason
+    automated
+    decidedBy {
+      id
+      name
+      email
+    }
+    decidedAt
+    reasonCodes {
+      code
+      description
+    }
+    typedConditions {
+      ${CONDITION_SELECTION}
+    }
+  }
+`;
+
+export const LOGIN = gql<{ login: { accessToken: string; refreshToken: string; user: User } }, { email: string; password: string }>`
   mutation Login($email: String!, $password: String!) {
     login(email: $email, password: $password) {
       accessToken
@@ -247,6 +337,10 @@ export const CASE_APPLICATION = gql<{ application: CaseApplication | null }, { i
         priority
         slaDeadline
         createdAt
+        slaState
+        slaPausedAt
+        waitingOnApplicant
+        awaitingOverrideApproval
         assignee {
           id
           name
@@ -254,41 +348,155 @@ export const CASE_APPLICATION = gql<{ application: CaseApplication | null }, { i
         }
       }
       decisions {
-        id
-        outcome
-        reasoning
-        isOverride
-        overrideStatus
-        automated
-        decidedAt
+        ...DecisionFields
       }
     }
   }
+  ${DECISION_FIELDS}
 `;
 
-export const SUBMIT_DECISION = gql<
-  { submitDecision: { decision: Decision } },
-  { input: SubmitDecisionInput }
->`
+export const SUBMIT_DECISION = gql<{ submitDecision: { decision: Decision } }, { input: SubmitDecisionInput }>`
   mutation SubmitDecision($input: SubmitDecisionInput!) {
     submitDecision(input: $input) {
       decision {
-        id
-        outcome
-        reasoning
-        isOverride
-        overrideStatus
-        automated
-        decidedAt
+        ...DecisionFields
+      }
+    }
+  }
+  ${DECISION_FIELDS}
+`;
+
+export const FULFIL_CONDITION = gql<{ fulfilCondition: DecisionCondition }, { decisionId: string; conditionId: string }>`
+  mutation FulfilCondition($decisionId: ID!, $conditionId: ID!) {
+    fulfilCondition(decisionId: $decisionId, conditionId: $conditionId) {
+      ${CONDITION_SELECTION}
+    }
+  }
+`;
+
+export const PENDING_OVERRIDES = gql<{ pendingOverrides: Connection<PendingOverride> }, { first?: number; after?: string | null }>`
+  query PendingOverrides($first: Int, $after: String) {
+    pendingOverrides(first: $first, after: $after) {
+      totalCount
+      edges {
+        cursor
+        node {
+          id
+          applicationId
+          outcome
+          reasoning
+          approvedTerms {
+            amount
+            termMonths
+          }
+          monthlyInstalment
+          overrideDirection
+          overrideStatus
+          overrideJustification
+          decidedBy {
+            id
+            name
+            email
+          }
+          decidedAt
+          typedConditions {
+            ${CONDITION_SELECTION}
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
       }
     }
   }
 `;
 
-export const DECISION_DASHBOARD = gql<
-  { decisionDashboard: DecisionDashboard },
-  { from: string; to: string }
->`
+/** The case behind a pending override: Decision carries only applicationId. */
+export const OVERRIDE_CASE = gql<{ application: OverrideCase | null }, { id: string }>`
+  query OverrideCase($id: ID!) {
+    application(id: $id) {
+      id
+      externalId
+      applicant {
+        firstName
+        lastName
+      }
+      loan {
+        amount
+        termMonths
+        currency
+      }
+      scoring {
+        probabilityOfDefault
+        riskBand
+        modelRecommendation
+      }
+    }
+  }
+`;
+
+export const APPROVE_OVERRIDE = gql<{ approveOverride: Decision }, { decisionId: string }>`
+  mutation ApproveOverride($decisionId: ID!) {
+    approveOverride(decisionId: $decisionId) {
+      ...DecisionFields
+    }
+  }
+  ${DECISION_FIELDS}
+`;
+
+export const REJECT_OVERRIDE = gql<{ rejectOverride: Decision }, { decisionId: string; reason: string }>`
+  mutation RejectOverride($decisionId: ID!, $reason: String!) {
+    rejectOverride(decisionId: $decisionId, reason: $reason) {
+      ...DecisionFields
+    }
+  }
+  ${DECISION_FIELDS}
+`;
+
+export const NOTIFICATIONS = gql<{ notifications: Connection<Notification> }, { first?: number; unreadOnly?: boolean }>`
+  query Notifications($first: Int, $unreadOnly: Boolean) {
+    notifications(first: $first, unreadOnly: $unreadOnly) {
+      totalCount
+      edges {
+        cursor
+        node {
+          ${NOTIFICATION_SELECTION}
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;
+
+export const UNREAD_NOTIFICATION_COUNT = gql<{ unreadNotificationCount: number }, Record<string, never>>`
+  query UnreadNotificationCount {
+    unreadNotificationCount
+  }
+`;
+
+export const MARK_NOTIFICATION_READ = gql<{ markNotificationRead: Notification }, { id: string }>`
+  mutation MarkNotificationRead($id: ID!) {
+    markNotificationRead(id: $id) {
+      ${NOTIFICATION_SELECTION}
+    }
+  }
+`;
+
+export const NOTIFICATION_RECEIVED = gql<{ notificationReceived: { notification: Notification } }, Record<string, never>>`
+  subscription NotificationReceived {
+    notificationReceived {
+      notification {
+        ${NOTIFICATION_SELECTION}
+      }
+    }
+  }
+`;
+
+export const DECISION_DASHBOARD = gql<{ decisionDashboard: DecisionDashboard }, { from: string; to: string }>`
   query DecisionDashboard($from: DateTime!, $to: DateTime!) {
     decisionDashboard(from: $from, to: $to) {
       totalApplications

@@ -17,10 +17,7 @@ export function useLiveStatus(): LiveStatus {
  * the subscription socket of the previous identity.
  */
 export function GraphQLProvider({ token, children }: { token: string | null; children: ReactNode }) {
-  const tandem = useMemo(
-    () => createTandemClient({ getToken: () => token, onUnauthenticated: endSession }),
-    [token],
-  );
+  const tandem = useMemo(() => createTandemClient({ getToken: () => token, onUnauthenticated: endSession }), [token]);
   useEffect(() => {
     // Deferred dispose: StrictMode (dev) unmounts and remounts effects once;
     // only a client that stays unmounted gets its socket closed.

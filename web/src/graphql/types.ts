@@ -6,11 +6,7 @@ export type DateTime = string;
 export type QueueEntryStatus = 'PENDING' | 'ASSIGNED' | 'IN_PROGRESS' | 'COMPLETED';
 export type QueueOrder = 'PRIORITY_DESC' | 'CREATED_ASC' | 'SLA_DEADLINE_ASC';
 export type QueueChangeKind = 'CREATED' | 'ASSIGNED' | 'STARTED' | 'RELEASED' | 'COMPLETED';
-export type DecisionOutcome =
-  | 'APPROVED'
-  | 'APPROVED_WITH_CONDITIONS'
-  | 'DECLINED'
-  | 'DOCUMENTS_REQUESTED';
+export type DecisionOutcome = 'APPROVED' | 'APPROVED_WITH_CONDITIONS' | 'DECLINED' | 'DOCUMENTS_REQUESTED';
 
 export interface Tenant {
   id: string;
@@ -56,6 +52,9 @@ export interface QueueEntry {
   priority: number;
   slaDeadline: DateTime;
   createdAt: DateTime;
+  /** Set while the SLA clock is paused (documents requested from the applicant). */
+  slaPausedAt: DateTime | null;
+  awaitingOverrideApproval: boolean;
   assignee: UserRef | null;
   application: QueueApplication;
 }
@@ -100,14 +99,50 @@ export interface Scoring extends ScoringSummary {
   reasonCodes: ReasonCode[];
 }
 
+export type DecisionConditionKind = 'DOCUMENTATION' | 'COLLATERAL' | 'GUARANTOR' | 'REDUCED_AMOUNT' | 'REDUCED_TERM' | 'OTHER';
+export type OverrideDirection = 'APPROVE_OVER_DECLINE' | 'DECLINE_OVER_APPROVE';
+export type OverrideStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
+export type SlaState = 'ON_TRACK' | 'APPROACHING' | 'BREACHED';
+
+export interface DecisionCondition {
+  id: string;
+  kind: DecisionConditionKind;
+  description: string;
+  amount: Money | null;
+  termMonths: number | null;
+  fulfilled: boolean;
+  fulfilledAt: DateTime | null;
+  fulfilledBy: UserRef | null;
+}
+
+export interface DocumentsRequest {
+  checklist: string[];
+  dueAt: DateTime;
+  answeredAt: DateTime | null;
+  submittedDocuments: { name: string; kind: string; url: string | null }[];
+}
+
 export interface Decision {
   id: string;
-  outcome: string;
+  applicationId: string;
+  outcome: DecisionOutcome;
   reasoning: string | null;
+  approvedTerms: { amount: Money; termMonths: number } | null;
+  monthlyInstalment: Money | null;
+  documentsRequest: DocumentsRequest | null;
+  final: boolean;
   isOverride: boolean;
-  overrideStatus: string | null;
+  overrideDirection: OverrideDirection | null;
+  overrideStatus: OverrideStatus | null;
+  overrideJustification: string | null;
+  overrideReviewedBy: UserRef | null;
+  overrideReviewedAt: DateTime | null;
+  overrideRejectionReason: string | null;
   automated: boolean;
+  decidedBy: UserRef | null;
   decidedAt: DateTime;
+  reasonCodes: ReasonCode[];
+  typedConditions: DecisionCondition[];
 }
 
 export interface CaseQueueEntry {
@@ -116,6 +151,11 @@ export interface CaseQueueEntry {
   priority: number;
   slaDeadline: DateTime;
   createdAt: DateTime;
+  slaState: SlaState;
+  /** Set while the SLA clock is paused (documents requested from the applicant). */
+  slaPausedAt: DateTime | null;
+  waitingOnApplicant: boolean;
+  awaitingOverrideApproval: boolean;
   assignee: UserRef | null;
 }
 
@@ -168,11 +208,64 @@ export interface DecisionDashboard {
   slaComplianceRate: number | null;
 }
 
+export interface ConditionInput {
+  kind: DecisionConditionKind;
+  description?: string;
+  amount?: Money;
+  termMonths?: number;
+}
+
 export interface SubmitDecisionInput {
   applicationId: string;
   outcome: DecisionOutcome;
   reasoning: string;
-  conditions?: string[];
+  typedConditions?: ConditionInput[];
+  documentsChecklist?: string[];
+  documentsDueAt?: DateTime;
   approvedTerms?: { amount: Money; termMonths: number };
   overrideJustification?: string;
+}
+
+export type NotificationKind = 'SLA_WARNING' | 'SLA_BREACHED' | 'SLA_ESCALATED' | 'CASE_ASSIGNED' | 'OVERRIDE_REJECTED' | 'DOCUMENTS_SUBMITTED';
+
+export interface Notification {
+  id: string;
+  kind: NotificationKind;
+  message: string;
+  createdAt: DateTime;
+  readAt: DateTime | null;
+  entry: { id: string } | null;
+  application: { id: string; externalId: string; applicant: { firstName: string; lastName: string } } | null;
+}
+
+export interface Connection<T> {
+  totalCount: number;
+  edges: { cursor: string; node: T }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/** A pending override as the senior's list shows it. */
+export type PendingOverride = Pick<
+  Decision,
+  | 'id'
+  | 'applicationId'
+  | 'outcome'
+  | 'reasoning'
+  | 'approvedTerms'
+  | 'monthlyInstalment'
+  | 'overrideDirection'
+  | 'overrideStatus'
+  | 'overrideJustification'
+  | 'decidedBy'
+  | 'decidedAt'
+  | 'typedConditions'
+>;
+
+/** The case a pending override is about (Decision has no application field: fetched by applicationId). */
+export interface OverrideCase {
+  id: string;
+  externalId: string;
+  applicant: { firstName: string; lastName: string };
+  loan: { amount: Money; termMonths: number; currency: string };
+  scoring: { probabilityOfDefault: number; riskBand: string; modelRecommendation: string } | null;
 }

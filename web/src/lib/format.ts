@@ -1,18 +1,20 @@
 const moneyFormatters = new Map<string, Intl.NumberFormat>();
 
-/** Money arrives as a decimal string ("12000.00"). */
-export function formatMoney(value: string | number | null | undefined, currency = 'EUR'): string {
+/** Money arrives as a decimal string ("12000.00"). Whole units unless asked for cents (instalments). */
+export function formatMoney(value: string | number | null | undefined, currency = 'EUR', fractionDigits = 0): string {
   if (value === null || value === undefined || value === '') return '—';
   const n = typeof value === 'number' ? value : Number(value);
   if (!Number.isFinite(n)) return String(value);
-  let fmt = moneyFormatters.get(currency);
+  const key = `${currency}/${fractionDigits}`;
+  let fmt = moneyFormatters.get(key);
   if (!fmt) {
+    const digits = { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits };
     try {
-      fmt = new Intl.NumberFormat('en-GB', { style: 'currency', currency, maximumFractionDigits: 0 });
+      fmt = new Intl.NumberFormat('en-GB', { style: 'currency', currency, ...digits });
     } catch {
-      fmt = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
+      fmt = new Intl.NumberFormat('en-GB', digits);
     }
-    moneyFormatters.set(currency, fmt);
+    moneyFormatters.set(key, fmt);
   }
   return fmt.format(n);
 }
@@ -33,6 +35,18 @@ export function formatDateTime(iso: string | null | undefined): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return d.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** "just now", "5 min ago", "3 h ago", "2 d ago": how long something has waited. */
+export function formatAgo(iso: string | null | undefined, now: number = Date.now()): string {
+  if (!iso) return '—';
+  const at = new Date(iso).getTime();
+  if (Number.isNaN(at)) return iso;
+  const seconds = Math.max(0, Math.floor((now - at) / 1000));
+  if (seconds < 60) return 'just now';
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
+  return `${Math.floor(seconds / 86_400)} d ago`;
 }
 
 /** "3d 4h", "2h 05m", "12m 30s", "45s". */

@@ -1,15 +1,13 @@
 import { useSyncExternalStore } from 'react';
 
-export type Route =
-  | { name: 'queue' }
-  | { name: 'dashboard' }
-  | { name: 'case'; applicationId: string };
+export type Route = { name: 'queue' } | { name: 'dashboard' } | { name: 'overrides' } | { name: 'case'; applicationId: string };
 
 export function parseHash(hash: string): Route {
   const path = hash.replace(/^#/, '');
   const caseMatch = /^\/case\/([^/?#]+)/.exec(path);
   if (caseMatch?.[1]) return { name: 'case', applicationId: decodeURIComponent(caseMatch[1]) };
   if (path.startsWith('/dashboard')) return { name: 'dashboard' };
+  if (path.startsWith('/overrides')) return { name: 'overrides' };
   return { name: 'queue' };
 }
 
@@ -27,6 +25,10 @@ function subscribe(listener: () => void): () => void {
 }
 
 export function useRoute(): Route {
-  const hash = useSyncExternalStore(subscribe, () => window.location.hash, () => '');
+  const hash = useSyncExternalStore(
+    subscribe,
+    () => window.location.hash,
+    () => '',
+  );
   return parseHash(hash);
 }

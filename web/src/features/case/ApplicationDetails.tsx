@@ -24,11 +24,7 @@ export function ApplicantPanel({ app }: { app: CaseApplication }) {
         <Field label="Housing">{humanize(a.housing)}</Field>
         <Field label="Employment">
           {a.employment
-            ? [
-                humanize(a.employment.type),
-                a.employment.employer,
-                a.employment.yearsEmployed != null ? `${a.employment.yearsEmployed} yrs` : null,
-              ]
+            ? [humanize(a.employment.type), a.employment.employer, a.employment.yearsEmployed != null ? `${a.employment.yearsEmployed} yrs` : null]
                 .filter(Boolean)
                 .join(' · ')
             : '—'}
@@ -43,16 +39,16 @@ export function FinancialsPanel({ app }: { app: CaseApplication }) {
   const c = app.loan.currency;
   return (
     <section className="panel" data-testid="financials-panel">
-      <h3>Financials <span className="muted">(monthly)</span></h3>
+      <h3>
+        Financials <span className="muted">(monthly)</span>
+      </h3>
       <dl className="fields">
         <Field label="Income">{formatMoney(f.monthlyIncome, c)}</Field>
         <Field label="Expenses">{formatMoney(f.monthlyExpenses, c)}</Field>
         <Field label="Existing loan payments">{formatMoney(f.existingLoansMonthlyPayment, c)}</Field>
         <Field label="Assets">{formatMoney(f.assets, c)}</Field>
         <Field label="Debt">{formatMoney(f.debt, c)}</Field>
-        <Field label="Past arrears">
-          {f.pastArrears ? <span className="badge badge-bad">Yes</span> : <span className="badge badge-good">No</span>}
-        </Field>
+        <Field label="Past arrears">{f.pastArrears ? <span className="badge badge-bad">Yes</span> : <span className="badge badge-good">No</span>}</Field>
       </dl>
     </section>
   );

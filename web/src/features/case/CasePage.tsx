@@ -3,29 +3,39 @@ import { type CombinedError, useMutation, useQuery } from 'urql';
 import { useSession } from '../../auth/session';
 import { ASSIGN_CASE, CASE_APPLICATION, RELEASE_CASE, START_REVIEW } from '../../graphql/operations';
 import type { CaseApplication, Decision } from '../../graphql/types';
-import { formatDateTime, humanize } from '../../lib/format';
+import { formatDateTime, formatMoney, humanize } from '../../lib/format';
 import { StatusBadge } from '../../ui/Badge';
 import { ErrorMessage } from '../../ui/ErrorMessage';
+import { useQueueEvents } from '../queue/useQueueEvents';
 import { ApplicantPanel, FinancialsPanel, LoanPanel } from './ApplicationDetails';
-import { allowedActions } from './decision-logic';
+import { conditionalApproval, latestDocumentsRequest, rejectedOverride } from './case-decisions';
 import { DecisionForm } from './DecisionForm';
+import { ConditionsPanel, DocumentsPanel } from './DecisionRecordPanels';
+import { allowedActions } from './decision-logic';
 import { QueueEntryPanel } from './QueueEntryPanel';
 import { ScoringPanel } from './ScoringPanel';
 
 export interface DecidedCase {
   applicationId: string;
   applicantName: string;
+  currency: string;
   decision: Decision;
 }
 
 export function CasePage({ applicationId, onDecided }: { applicationId: string; onDecided: (c: DecidedCase) => void }) {
-  const meId = useSession()?.user.id ?? null;
+  const user = useSession()?.user;
+  const meId = user?.id ?? null;
+  const canDecide = !!user?.permissions.includes('decision:create');
   const [{ data, fetching, error }, refetch] = useQuery({ query: CASE_APPLICATION, variables: { id: applicationId } });
   const [assign, assignCase] = useMutation(ASSIGN_CASE);
   const [start, startReview] = useMutation(START_REVIEW);
   const [release, releaseCase] = useMutation(RELEASE_CASE);
   const [actionError, setActionError] = useState<CombinedError | null>(null);
   const busy = assign.fetching || start.fetching || release.fetching;
+  // The case moves under the analyst's eyes (SLA paused or resumed, override rejected, reassigned): follow it live.
+  useQueueEvents((event) => {
+    if (event.entry.application.id === applicationId) refetch({ requestPolicy: 'network-only' });
+  });
 
   const app = data?.application;
   if (!app) {
@@ -56,6 +66,11 @@ export function CasePage({ applicationId, onDecided }: { applicationId: string; 
 
   const can = allowedActions(entry?.status);
   const name = `${app.applicant.firstName} ${app.applicant.lastName}`;
+  const documents = latestDocumentsRequest(app.decisions);
+  const approval = conditionalApproval(app.decisions);
+  const rejected = rejectedOverride(app.decisions);
+  // An override waiting for a senior already decided the case: a second decision would be refused.
+  const awaitingSenior = !!entry?.awaitingOverrideApproval;
 
   return (
     <div className="page case-page" data-testid="case-view" data-application-id={app.id} data-entry-id={entry?.id}>
@@ -67,6 +82,15 @@ export function CasePage({ applicationId, onDecided }: { applicationId: string; 
       </div>
       {actionError && <ErrorMessage error={actionError} />}
       {error && <ErrorMessage error={error} />}
+      {rejected && entry?.status !== 'COMPLETED' && (
+        <div className="notice notice-warn" role="status" data-testid="override-rejected-notice">
+          <span>
+            Your override ({humanize(rejected.outcome)}) was rejected
+            {rejected.overrideReviewedBy ? ` by ${rejected.overrideReviewedBy.name}` : ''}: “{rejected.overrideRejectionReason}”. The case is back with you to
+            decide again.
+          </span>
+        </div>
+      )}
       <div className="case-layout">
         <div className="case-main">
           <div className="panel-grid">
@@ -75,24 +99,28 @@ export function CasePage({ applicationId, onDecided }: { applicationId: string; 
             <LoanPanel app={app} />
           </div>
           <ScoringPanel scoring={app.scoring} />
+          {documents && <DocumentsPanel decision={documents} />}
+          {approval && (
+            <ConditionsPanel
+              decision={approval}
+              currency={app.loan.currency}
+              canDecide={canDecide}
+              onChanged={() => refetch({ requestPolicy: 'network-only' })}
+            />
+          )}
           <PastDecisions app={app} />
         </div>
         <aside className="case-side">
-          <QueueEntryPanel
-            entry={entry}
-            meId={meId}
-            busy={busy}
-            onAssign={onAssign}
-            onStart={onStart}
-            onRelease={onRelease}
-          />
+          <QueueEntryPanel entry={entry} meId={meId} busy={busy} onAssign={onAssign} onStart={onStart} onRelease={onRelease} />
           <DecisionForm
             key={app.id}
             applicationId={app.id}
             modelRecommendation={app.scoring?.modelRecommendation ?? null}
-            enabled={can.decide}
-            disabledReason={decisionHint(entry?.status)}
-            onDecided={(decision) => onDecided({ applicationId: app.id, applicantName: name, decision })}
+            requested={{ ...app.loan, monthlyInstalment: app.ratios.monthlyInstalment }}
+            reasonCodes={app.scoring?.reasonCodes ?? []}
+            enabled={can.decide && !awaitingSenior}
+            disabledReason={awaitingSenior ? 'An override on this case is waiting for a senior analyst.' : decisionHint(entry?.status)}
+            onDecided={(decision) => onDecided({ applicationId: app.id, applicantName: name, currency: app.loan.currency, decision })}
           />
         </aside>
       </div>
@@ -118,6 +146,7 @@ function BackLink() {
 
 function PastDecisions({ app }: { app: CaseApplication }) {
   if (app.decisions.length === 0) return null;
+  const currency = app.loan.currency;
   return (
     <section className="panel" data-testid="past-decisions">
       <h3>Decisions</h3>
@@ -127,24 +156,53 @@ function PastDecisions({ app }: { app: CaseApplication }) {
             <th>When</th>
             <th>Outcome</th>
             <th>By</th>
+            <th>Terms</th>
             <th>Override</th>
             <th>Reasoning</th>
           </tr>
         </thead>
         <tbody>
           {app.decisions.map((d) => (
-            <tr key={d.id}>
+            <tr key={d.id} data-testid="decision-row" data-outcome={d.outcome}>
               <td>{formatDateTime(d.decidedAt)}</td>
               <td>
                 <StatusBadge status={d.outcome} />
               </td>
-              <td>{d.automated ? 'Model' : 'Analyst'}</td>
-              <td>{d.isOverride ? humanize(d.overrideStatus ?? 'yes') : '—'}</td>
-              <td className="wrap">{d.reasoning ?? '—'}</td>
+              <td>{d.automated ? 'Model' : (d.decidedBy?.name ?? 'Analyst')}</td>
+              <td className="num" data-testid="decision-terms">
+                {d.approvedTerms ? (
+                  <>
+                    {formatMoney(d.approvedTerms.amount, currency)} · {d.approvedTerms.termMonths} mo
+                    {d.monthlyInstalment && <div className="sub">{formatMoney(d.monthlyInstalment, currency, 2)}/month</div>}
+                  </>
+                ) : (
+                  '—'
+                )}
+              </td>
+              <td data-testid="decision-override">
+                {d.isOverride ? (
+                  <>
+                    <OverrideStatusBadge status={d.overrideStatus} />
+                    {d.overrideReviewedBy && <div className="sub">by {d.overrideReviewedBy.name}</div>}
+                  </>
+                ) : (
+                  '—'
+                )}
+              </td>
+              <td className="wrap">
+                {d.reasoning ?? '—'}
+                {d.overrideRejectionReason && <div className="sub">Rejected: {d.overrideRejectionReason}</div>}
+                {d.reasonCodes.length > 0 && <div className="sub">Reasons: {d.reasonCodes.map((r) => r.code).join(', ')}</div>}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
     </section>
   );
+}
+
+export function OverrideStatusBadge({ status }: { status: string | null }) {
+  const tone = status === 'APPROVED' ? 'good' : status === 'REJECTED' ? 'bad' : 'warn';
+  return <span className={`badge badge-${tone}`}>{status === 'PENDING' ? 'Awaiting senior' : humanize(status ?? 'pending')}</span>;
 }

@@ -8,8 +8,7 @@ import { DecisionForm } from './DecisionForm';
 import { isOverride } from './decision-logic';
 
 const REASONING = 'Stable income, low DTI, clean history.'; // > 20 chars
-const JUSTIFICATION =
-  'Applicant provided a signed employment contract with a 20% raise starting next month.'; // > 50 chars
+const JUSTIFICATION = 'Applicant provided a signed employment contract with a 20% raise starting next month.'; // > 50 chars
 
 function mockSubmit(decision: Partial<Decision> = {}) {
   const calls: unknown[] = [];
@@ -37,20 +36,37 @@ function mockSubmit(decision: Partial<Decision> = {}) {
   return calls;
 }
 
+const REQUESTED = { amount: '12000.00', termMonths: 36, currency: 'EUR', monthlyInstalment: '398.57' };
+const REASON_CODES = [
+  { code: 'DTI_HIGH', description: 'Debt is high relative to income' },
+  { code: 'ARREARS', description: 'Past payment arrears' },
+];
+
 function renderForm(modelRecommendation: string | null, enabled = true) {
   const onDecided = vi.fn();
   render(
     <GraphQLProvider token="tok-form">
-      <DecisionForm applicationId="app-1" modelRecommendation={modelRecommendation} enabled={enabled} onDecided={onDecided} />
+      <DecisionForm
+        applicationId="app-1"
+        modelRecommendation={modelRecommendation}
+        requested={REQUESTED}
+        reasonCodes={REASON_CODES}
+        enabled={enabled}
+        onDecided={onDecided}
+      />
     </GraphQLProvider>,
   );
   return onDecided;
 }
 
+const change = (el: Element, value: string) => fireEvent.change(el, { target: { value } });
+const rows = () => screen.getAllByTestId('condition-row');
+const within = (row: Element, testId: string) => row.querySelector(`[data-testid="${testId}"]`) as HTMLInputElement;
+const settle = () => new Promise((r) => setTimeout(r, 50));
+
 const outcome = (value: string) => fireEvent.change(screen.getByTestId('decision-outcome'), { target: { value } });
 const reasoning = (value: string) => fireEvent.change(screen.getByTestId('decision-reasoning'), { target: { value } });
-const justification = (value: string) =>
-  fireEvent.change(screen.getByTestId('override-justification'), { target: { value } });
+const justification = (value: string) => fireEvent.change(screen.getByTestId('override-justification'), { target: { value } });
 const submit = () => fireEvent.click(screen.getByTestId('submit-decision'));
 
 describe('decision form', () => {
@@ -86,7 +102,7 @@ describe('decision form', () => {
   });
 
   it('asks for a 50-character justification when declining against an APPROVE recommendation', async () => {
-    const calls = mockSubmit({ isOverride: true, overrideStatus: 'PENDING_APPROVAL' });
+    const calls = mockSubmit({ isOverride: true, overrideStatus: 'PENDING' });
     const onDecided = renderForm('APPROVE');
     outcome('DECLINED');
     expect(screen.getByTestId('override-section').textContent).toMatch(/senior/i);
@@ -103,7 +119,7 @@ describe('decision form', () => {
     expect((calls[0] as { variables: unknown }).variables).toEqual({
       input: { applicationId: 'app-1', outcome: 'DECLINED', reasoning: REASONING, overrideJustification: JUSTIFICATION },
     });
-    expect(onDecided.mock.calls[0]?.[0]).toMatchObject({ isOverride: true, overrideStatus: 'PENDING_APPROVAL' });
+    expect(onDecided.mock.calls[0]?.[0]).toMatchObject({ isOverride: true, overrideStatus: 'PENDING' });
   });
 
   it('treats approvals against a DECLINE recommendation as overrides, but not document requests', async () => {
@@ -119,9 +135,7 @@ describe('decision form', () => {
     reasoning(REASONING);
     submit();
     await waitFor(() => expect(onDecided).toHaveBeenCalled());
-    expect((calls[0] as { variables: { input: Record<string, unknown> } }).variables.input).not.toHaveProperty(
-      'overrideJustification',
-    );
+    expect((calls[0] as { variables: { input: Record<string, unknown> } }).variables.input).not.toHaveProperty('overrideJustification');
   });
 
   it('shows the server error when the decision is rejected', async () => {
@@ -143,6 +157,164 @@ describe('decision form', () => {
   it('is disabled unless the review is in progress', () => {
     renderForm('APPROVE', false);
     expect((screen.getByTestId('submit-decision') as HTMLButtonElement).closest('fieldset')?.disabled).toBe(true);
+  });
+});
+
+describe('decision form: approval with conditions', () => {
+  it('refuses to send without a condition, then validates each condition by its kind', async () => {
+    const calls = mockSubmit();
+    renderForm('REVIEW');
+    outcome('APPROVED_WITH_CONDITIONS');
+    reasoning(REASONING);
+    submit();
+    expect((await screen.findByTestId('conditions-error')).textContent).toMatch(/at least one condition/i);
+
+    // A documentation condition must say what is required; a reduced amount needs an amount below the request.
+    fireEvent.click(screen.getByTestId('add-condition'));
+    fireEvent.click(screen.getByTestId('add-condition'));
+    change(within(rows()[1] as Element, 'condition-kind'), 'REDUCED_AMOUNT');
+    change(within(rows()[1] as Element, 'condition-amount'), '15000');
+    submit();
+    const errors = await screen.findAllByTestId('condition-error');
+    expect(errors.map((e) => e.textContent)).toEqual(['Say what is required.', 'Must be below the requested amount.']);
+
+    // Two reductions of the same kind are refused as a whole.
+    fireEvent.click(screen.getByTestId('add-condition'));
+    change(within(rows()[2] as Element, 'condition-kind'), 'REDUCED_AMOUNT');
+    change(within(rows()[2] as Element, 'condition-amount'), '9000');
+    submit();
+    expect((await screen.findByTestId('conditions-error')).textContent).toContain('Only one reduced amount');
+    await settle();
+    expect(calls).toHaveLength(0);
+  });
+
+  it('sends typed conditions and shows the instalment the server returns for the reduced terms', async () => {
+    const calls = mockSubmit({
+      outcome: 'APPROVED_WITH_CONDITIONS',
+      approvedTerms: { amount: '9000.00', termMonths: 24 },
+      monthlyInstalment: '423.67',
+    });
+    const onDecided = renderForm('APPROVE');
+    outcome('APPROVED_WITH_CONDITIONS');
+    reasoning(REASONING);
+    for (let i = 0; i < 4; i++) fireEvent.click(screen.getByTestId('add-condition'));
+    const [doc, amount, term, guarantor] = rows() as unknown as [Element, Element, Element, Element];
+    change(within(doc, 'condition-description'), '  Signed employment contract  ');
+    change(within(amount, 'condition-kind'), 'REDUCED_AMOUNT');
+    change(within(amount, 'condition-amount'), '9000');
+    change(within(term, 'condition-kind'), 'REDUCED_TERM');
+    change(within(term, 'condition-term'), '24');
+    change(within(guarantor, 'condition-kind'), 'GUARANTOR');
+    change(within(guarantor, 'condition-description'), 'Spouse co-signs');
+    // Removing a row drops it from what is sent.
+    fireEvent.click(screen.getByTestId('add-condition'));
+    fireEvent.click(within(rows()[4] as Element, 'condition-remove'));
+    submit();
+    await waitFor(() => expect(onDecided).toHaveBeenCalledTimes(1));
+    expect((calls[0] as { variables: unknown }).variables).toEqual({
+      input: {
+        applicationId: 'app-1',
+        outcome: 'APPROVED_WITH_CONDITIONS',
+        reasoning: REASONING,
+        typedConditions: [
+          { kind: 'DOCUMENTATION', description: 'Signed employment contract' },
+          { kind: 'REDUCED_AMOUNT', amount: '9000.00' },
+          { kind: 'REDUCED_TERM', termMonths: 24 },
+          { kind: 'GUARANTOR', description: 'Spouse co-signs' },
+        ],
+      },
+    });
+    expect(onDecided.mock.calls[0]?.[0]).toMatchObject({ monthlyInstalment: '423.67', approvedTerms: { amount: '9000.00', termMonths: 24 } });
+  });
+
+  it("lists the server's field problems when it refuses the conditions", async () => {
+    server.use(
+      api.mutation('SubmitDecision', () =>
+        HttpResponse.json({
+          data: null,
+          errors: [
+            {
+              message: 'Invalid decision: typedConditions[0].amount must be below the requested amount 12000.00',
+              extensions: {
+                code: 'BAD_USER_INPUT',
+                details: { problems: [{ field: 'typedConditions[0].amount', problem: 'must be below the requested amount 12000.00' }] },
+              },
+            },
+          ],
+        }),
+      ),
+    );
+    renderForm('REVIEW');
+    outcome('APPROVED_WITH_CONDITIONS');
+    reasoning(REASONING);
+    fireEvent.click(screen.getByTestId('add-condition'));
+    change(within(rows()[0] as Element, 'condition-kind'), 'REDUCED_AMOUNT');
+    change(within(rows()[0] as Element, 'condition-amount'), '11999.99');
+    submit();
+    const error = await screen.findByTestId('decision-error');
+    expect(error.textContent).toContain('BAD_USER_INPUT');
+    expect(error.querySelector('li')?.textContent).toBe('typedConditions[0].amount: must be below the requested amount 12000.00');
+  });
+});
+
+describe('decision form: decline and documents', () => {
+  it('shows the reason codes a decline keeps, and the requested terms an approval grants', () => {
+    renderForm('DECLINE');
+    expect(screen.getByTestId('approved-terms').textContent).toContain('€12,000');
+    expect(screen.getByTestId('approved-terms').textContent).toContain('€398.57');
+    outcome('DECLINED');
+    const codes = screen.getByTestId('decline-reason-codes');
+    expect(codes.getAttribute('data-kept')).toBe('true');
+    expect(codes.textContent).toContain('Reason codes kept with the decline');
+    expect(codes.textContent).toContain('DTI_HIGH');
+    expect(codes.textContent).toContain('Past payment arrears');
+    expect(screen.queryByTestId('approved-terms')).toBeNull();
+  });
+
+  it('does not promise reason codes when the model did not recommend declining', () => {
+    renderForm('REVIEW');
+    outcome('DECLINED');
+    const codes = screen.getByTestId('decline-reason-codes');
+    expect(codes.getAttribute('data-kept')).toBe('false');
+    expect(codes.textContent).toContain('no reason codes are kept');
+    expect(codes.textContent).toContain('DTI_HIGH');
+  });
+
+  it('requests documents with a checklist and a due date, validated before sending', async () => {
+    const calls = mockSubmit({ outcome: 'DOCUMENTS_REQUESTED' });
+    const onDecided = renderForm('DECLINE');
+    outcome('DOCUMENTS_REQUESTED');
+    reasoning(REASONING);
+    submit();
+    expect((await screen.findByTestId('documents-error')).textContent).toMatch(/at least one document/i);
+
+    const options = screen.getAllByTestId('document-option') as HTMLInputElement[];
+    fireEvent.click(options[0] as HTMLInputElement); // Last 3 payslips
+    change(screen.getByTestId('document-custom'), 'Signed lease agreement');
+    fireEvent.click(screen.getByTestId('document-add'));
+    expect((screen.getByTestId('document-custom') as HTMLInputElement).value).toBe('');
+
+    change(screen.getByTestId('documents-due'), '2001-01-01');
+    submit();
+    expect((await screen.findByTestId('documents-due-error')).textContent).toContain('after today');
+    await settle();
+    expect(calls).toHaveLength(0);
+
+    const due = new Date();
+    due.setDate(due.getDate() + 10);
+    const day = `${due.getFullYear()}-${String(due.getMonth() + 1).padStart(2, '0')}-${String(due.getDate()).padStart(2, '0')}`;
+    change(screen.getByTestId('documents-due'), day);
+    submit();
+    await waitFor(() => expect(onDecided).toHaveBeenCalledTimes(1));
+    const input = (calls[0] as { variables: { input: Record<string, unknown> } }).variables.input;
+    expect(input).toMatchObject({
+      outcome: 'DOCUMENTS_REQUESTED',
+      documentsChecklist: ['Last 3 payslips', 'Signed lease agreement'],
+    });
+    expect(input).not.toHaveProperty('overrideJustification');
+    // Due at the end of the chosen local day.
+    const dueAt = new Date(input.documentsDueAt as string);
+    expect([dueAt.getFullYear(), dueAt.getMonth(), dueAt.getDate(), dueAt.getHours()]).toEqual([due.getFullYear(), due.getMonth(), due.getDate(), 23]);
   });
 });
 

@@ -1,13 +1,17 @@
 import { type FormEvent, useState } from 'react';
 import { useMutation } from 'urql';
 import { SUBMIT_DECISION } from '../../graphql/operations';
-import type { Decision, DecisionOutcome } from '../../graphql/types';
-import { humanize } from '../../lib/format';
+import type { Decision, DecisionOutcome, Money, ReasonCode } from '../../graphql/types';
+import { formatMoney, humanize } from '../../lib/format';
 import { ErrorMessage } from '../../ui/ErrorMessage';
+import { ConditionsEditor } from './ConditionsEditor';
+import { DocumentsRequestEditor } from './DocumentsRequestEditor';
 import {
   buildDecisionInput,
   type DecisionDraft,
   type DecisionValidation,
+  emptyDraft,
+  hasProblems,
   isOverride,
   MIN_OVERRIDE_JUSTIFICATION,
   MIN_REASONING,
@@ -15,37 +19,62 @@ import {
   validateDecision,
 } from './decision-logic';
 
+/** What the applicant asked for, with the server's instalment for it (DerivedRatios.monthlyInstalment). */
+export interface RequestedLoan {
+  amount: Money;
+  termMonths: number;
+  currency: string;
+  monthlyInstalment: Money;
+}
+
 interface DecisionFormProps {
   applicationId: string;
   modelRecommendation: string | null;
+  requested?: RequestedLoan | null;
+  /** The score's reason codes: a decline keeps them. */
+  reasonCodes?: ReasonCode[];
   /** False unless the review is in progress. */
   enabled: boolean;
   disabledReason?: string;
   onDecided: (decision: Decision) => void;
 }
 
-export function DecisionForm({ applicationId, modelRecommendation, enabled, disabledReason, onDecided }: DecisionFormProps) {
-  const [draft, setDraft] = useState<DecisionDraft>({
-    outcome: 'APPROVED',
-    reasoning: '',
-    overrideJustification: '',
-    conditions: '',
-  });
+export function DecisionForm({
+  applicationId,
+  modelRecommendation,
+  requested = null,
+  reasonCodes = [],
+  enabled,
+  disabledReason,
+  onDecided,
+}: DecisionFormProps) {
+  const [draft, setDraft] = useState<DecisionDraft>(() => emptyDraft());
   const [errors, setErrors] = useState<DecisionValidation>({});
   const [result, submitDecision] = useMutation(SUBMIT_DECISION);
   const override = isOverride(modelRecommendation, draft.outcome);
+  const currency = requested?.currency ?? 'EUR';
+  // The score carries its reason codes to a decision only when it recommends declining
+  // (scoring-events.ts); a decline against an APPROVE or REVIEW keeps none.
+  const reasonCodesKept = modelRecommendation?.toUpperCase() === 'DECLINE' && reasonCodes.length > 0;
+  const requestedTerms = requested ? { amount: Number(requested.amount), termMonths: requested.termMonths } : null;
 
   function update<K extends keyof DecisionDraft>(key: K, value: DecisionDraft[K]) {
     setDraft((d) => ({ ...d, [key]: value }));
-    setErrors((e) => ({ ...e, [key]: undefined }));
+    // Editing a field clears its error; the conditions' errors go with any edit of the conditions.
+    setErrors((e) => ({
+      ...e,
+      [key]: undefined,
+      ...(key === 'conditions' ? { conditionProblems: undefined } : {}),
+      ...(key === 'documentsDueDate' ? { documentsDueDate: undefined } : {}),
+    }));
   }
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
     if (!enabled) return;
-    const validation = validateDecision(draft, override);
+    const validation = validateDecision(draft, override, requestedTerms);
     setErrors(validation);
-    if (validation.reasoning || validation.overrideJustification) return;
+    if (hasProblems(validation)) return;
     const res = await submitDecision({ input: buildDecisionInput(applicationId, draft, override) });
     const decision = res.data?.submitDecision.decision;
     if (decision && !res.error) onDecided(decision);
@@ -61,11 +90,7 @@ export function DecisionForm({ applicationId, modelRecommendation, enabled, disa
       <fieldset disabled={!enabled || result.fetching}>
         <label>
           Outcome
-          <select
-            value={draft.outcome}
-            onChange={(e) => update('outcome', e.target.value as DecisionOutcome)}
-            data-testid="decision-outcome"
-          >
+          <select value={draft.outcome} onChange={(e) => update('outcome', e.target.value as DecisionOutcome)} data-testid="decision-outcome">
             {OUTCOMES.map((o) => (
               <option key={o.value} value={o.value}>
                 {o.label}
@@ -80,16 +105,58 @@ export function DecisionForm({ applicationId, modelRecommendation, enabled, disa
           </p>
         )}
 
+        {draft.outcome === 'APPROVED' && requested && (
+          <div className="terms-summary" data-testid="approved-terms">
+            Grants the requested <strong>{formatMoney(requested.amount, currency)}</strong> over <strong>{requested.termMonths} months</strong> · instalment{' '}
+            {formatMoney(requested.monthlyInstalment, currency, 2)}
+            /month
+          </div>
+        )}
+
         {draft.outcome === 'APPROVED_WITH_CONDITIONS' && (
-          <label>
-            Conditions <span className="muted">(one per line)</span>
-            <textarea
-              rows={2}
-              value={draft.conditions}
-              onChange={(e) => update('conditions', e.target.value)}
-              data-testid="decision-conditions"
-            />
-          </label>
+          <ConditionsEditor
+            conditions={draft.conditions}
+            onChange={(conditions) => update('conditions', conditions)}
+            requested={requestedTerms}
+            currency={currency}
+            error={errors.conditions}
+            problems={errors.conditionProblems}
+          />
+        )}
+
+        {draft.outcome === 'DECLINED' && (
+          <div className="sub-editor" data-testid="decline-reason-codes" data-kept={reasonCodesKept}>
+            <div className="sub-editor-head">
+              <span className="sub-editor-title">{reasonCodesKept ? 'Reason codes kept with the decline' : "The model's reasons"}</span>
+            </div>
+            {reasonCodes.length > 0 ? (
+              <ul className="reason-codes">
+                {reasonCodes.map((rc) => (
+                  <li key={rc.code}>
+                    <code>{rc.code}</code> {rc.description}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted small">The score gives no reason codes.</p>
+            )}
+            <p className="hint small">
+              {reasonCodesKept
+                ? 'These are quoted to the applicant in the decline notice.'
+                : 'The model did not recommend declining, so no reason codes are kept: state the reasons for the notice in your reasoning.'}
+            </p>
+          </div>
+        )}
+
+        {draft.outcome === 'DOCUMENTS_REQUESTED' && (
+          <DocumentsRequestEditor
+            documents={draft.documents}
+            dueDate={draft.documentsDueDate}
+            onDocumentsChange={(documents) => update('documents', documents)}
+            onDueDateChange={(day) => update('documentsDueDate', day)}
+            documentsError={errors.documents}
+            dueDateError={errors.documentsDueDate}
+          />
         )}
 
         <label>
@@ -114,8 +181,7 @@ export function DecisionForm({ applicationId, modelRecommendation, enabled, disa
         {override && (
           <div className="override-box" data-testid="override-section">
             <p className="override-note">
-              This outcome goes against the model's recommendation. A senior analyst must approve the override
-              before it takes effect.
+              This outcome goes against the model's recommendation. A senior analyst must approve the override before it takes effect.
             </p>
             <label>
               Override justification

@@ -1,7 +1,7 @@
 import type { CaseQueueEntry } from '../../graphql/types';
 import { formatDateTime } from '../../lib/format';
 import { StatusBadge } from '../../ui/Badge';
-import { SlaCountdown } from '../../ui/SlaCountdown';
+import { SlaCountdown, SlaPaused } from '../../ui/SlaCountdown';
 import { allowedActions } from './decision-logic';
 
 interface QueueEntryPanelProps {
@@ -37,12 +37,21 @@ export function QueueEntryPanel({ entry, meId, busy, onAssign, onStart, onReleas
         <dt>Priority</dt>
         <dd>{entry.priority}</dd>
         <dt>SLA</dt>
-        <dd>
-          <SlaCountdown deadline={entry.slaDeadline} done={entry.status === 'COMPLETED'} />
+        <dd data-testid="entry-sla">
+          {entry.slaPausedAt && entry.status !== 'COMPLETED' ? (
+            <SlaPaused since={entry.slaPausedAt} detailed />
+          ) : (
+            <SlaCountdown deadline={entry.slaDeadline} done={entry.status === 'COMPLETED'} />
+          )}
         </dd>
         <dt>Queued</dt>
         <dd>{formatDateTime(entry.createdAt)}</dd>
       </dl>
+      {entry.awaitingOverrideApproval && (
+        <p className="inline-note" data-testid="awaiting-override">
+          The override decision on this case waits for a senior analyst.
+        </p>
+      )}
       <div className="button-row">
         <button type="button" disabled={busy || !can.assign} onClick={onAssign} data-testid="assign-case">
           Assign to me

@@ -16,7 +16,9 @@ export function ScoringPanel({ scoring }: { scoring: Scoring | null }) {
       <h3>Scoring</h3>
       <div className="score-strip">
         <div className="metric">
-          <span className="metric-value" data-testid="scoring-pd">{formatPercent(scoring.probabilityOfDefault, 2)}</span>
+          <span className="metric-value" data-testid="scoring-pd">
+            {formatPercent(scoring.probabilityOfDefault, 2)}
+          </span>
           <span className="metric-label">Probability of default</span>
         </div>
         <div className="metric">
@@ -71,10 +73,7 @@ export function FactorBars({ factors }: { factors: Factor[] }) {
               {f.description} <span className="muted">= {f.value}</span>
             </span>
             <span className="factor-track" aria-hidden="true">
-              <span
-                className={positive ? 'factor-bar pos' : 'factor-bar neg'}
-                style={positive ? { left: '50%', width } : { right: '50%', width }}
-              />
+              <span className={positive ? 'factor-bar pos' : 'factor-bar neg'} style={positive ? { left: '50%', width } : { right: '50%', width }} />
             </span>
             <span className={positive ? 'factor-impact pos' : 'factor-impact neg'}>
               {positive ? '+' : '−'}

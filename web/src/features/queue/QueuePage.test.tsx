@@ -44,8 +44,7 @@ function mockQueueServer(initial: QueueEntry[], initialSummary: QueueSummary) {
   };
 }
 
-const rowFor = (entryId: string) =>
-  screen.getAllByTestId('queue-row').find((r) => r.getAttribute('data-entry-id') === entryId);
+const rowFor = (entryId: string) => screen.getAllByTestId('queue-row').find((r) => r.getAttribute('data-entry-id') === entryId);
 
 describe('queue', () => {
   it('renders rows from reviewQueue with the summary and asks for 50 open entries by priority', async () => {
@@ -149,5 +148,27 @@ describe('queue', () => {
     next = queueEntry({ id: 'e7' });
     fireEvent.click(screen.getByTestId('pick-next'));
     await waitFor(() => expect(window.location.hash).toBe('#/case/app-e7'));
+  });
+});
+
+describe('queue rows', () => {
+  it('show a paused SLA clock instead of a countdown, and an override waiting for a senior', async () => {
+    signIn();
+    mockQueueServer(
+      [
+        queueEntry({ id: 'e1', slaPausedAt: new Date().toISOString(), status: 'IN_PROGRESS' }),
+        queueEntry({ id: 'e2', awaitingOverrideApproval: true, status: 'IN_PROGRESS' }),
+      ],
+      summary(),
+    );
+    render(<App />);
+    await screen.findAllByTestId('queue-row');
+    const paused = rowFor('e1') as HTMLElement;
+    expect(within(paused).getByTestId('sla-paused').textContent).toBe('Paused');
+    expect(within(paused).queryByTestId('sla-countdown')).toBeNull();
+    expect(within(paused).queryByTestId('row-override-pending')).toBeNull();
+    const awaiting = rowFor('e2') as HTMLElement;
+    expect(within(awaiting).getByTestId('sla-countdown')).toBeTruthy();
+    expect(within(awaiting).getByTestId('row-override-pending').textContent).toBe('Override awaiting senior');
   });
 });

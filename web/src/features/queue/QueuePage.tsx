@@ -6,9 +6,9 @@ import type { QueueEntry } from '../../graphql/types';
 import { casePath, navigate } from '../../lib/router';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { LiveIndicator } from './LiveIndicator';
-import type { QueueTab } from './queue-logic';
 import { QueueSummaryCards } from './QueueSummaryCards';
 import { QueueTable } from './QueueTable';
+import type { QueueTab } from './queue-logic';
 import { useLiveQueue } from './useLiveQueue';
 
 const TABS: { id: QueueTab; label: string }[] = [

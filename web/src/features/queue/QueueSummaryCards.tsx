@@ -14,11 +14,7 @@ export function QueueSummaryCards({ summary }: { summary: QueueSummary | null })
       {CARDS.map(({ key, label, tone }) => {
         const value = summary?.[key];
         return (
-          <div
-            key={key}
-            className={`summary-card${tone && value ? ` summary-card-${tone}` : ''}`}
-            data-testid={`summary-${key}`}
-          >
+          <div key={key} className={`summary-card${tone && value ? ` summary-card-${tone}` : ''}`} data-testid={`summary-${key}`}>
             <span className="summary-value">{value ?? '–'}</span>
             <span className="summary-label">{label}</span>
           </div>

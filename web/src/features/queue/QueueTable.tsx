@@ -2,7 +2,7 @@ import type { QueueEntry } from '../../graphql/types';
 import { formatMoney, formatPercent } from '../../lib/format';
 import { casePath } from '../../lib/router';
 import { RiskBadge, StatusBadge } from '../../ui/Badge';
-import { SlaCountdown } from '../../ui/SlaCountdown';
+import { SlaCountdown, SlaPaused } from '../../ui/SlaCountdown';
 
 interface QueueTableProps {
   rows: QueueEntry[];
@@ -31,40 +31,18 @@ export function QueueTable({ rows, meId, busyEntryId, onAssign }: QueueTableProp
       </thead>
       <tbody>
         {rows.map((entry) => (
-          <QueueRow
-            key={entry.id}
-            entry={entry}
-            mine={!!meId && entry.assignee?.id === meId}
-            busy={busyEntryId === entry.id}
-            onAssign={onAssign}
-          />
+          <QueueRow key={entry.id} entry={entry} mine={!!meId && entry.assignee?.id === meId} busy={busyEntryId === entry.id} onAssign={onAssign} />
         ))}
       </tbody>
     </table>
   );
 }
 
-function QueueRow({
-  entry,
-  mine,
-  busy,
-  onAssign,
-}: {
-  entry: QueueEntry;
-  mine: boolean;
-  busy: boolean;
-  onAssign: (entry: QueueEntry) => void;
-}) {
+function QueueRow({ entry, mine, busy, onAssign }: { entry: QueueEntry; mine: boolean; busy: boolean; onAssign: (entry: QueueEntry) => void }) {
   const { application: app } = entry;
   const name = `${app.applicant.firstName} ${app.applicant.lastName}`;
   return (
-    <tr
-      data-testid="queue-row"
-      data-entry-id={entry.id}
-      data-application-id={app.id}
-      data-status={entry.status}
-      className={mine ? 'row-mine' : undefined}
-    >
+    <tr data-testid="queue-row" data-entry-id={entry.id} data-application-id={app.id} data-status={entry.status} className={mine ? 'row-mine' : undefined}>
       <td className="num">{entry.priority}</td>
       <td>
         <a href={casePath(app.id)} data-testid="open-case">
@@ -79,10 +57,19 @@ function QueueRow({
       <td>{app.scoring ? <RiskBadge band={app.scoring.riskBand} /> : <span className="muted">unscored</span>}</td>
       <td>
         <StatusBadge status={entry.status} />
+        {entry.awaitingOverrideApproval && (
+          <div className="sub" data-testid="row-override-pending">
+            Override awaiting senior
+          </div>
+        )}
       </td>
-      <td data-testid="row-assignee">{entry.assignee ? (mine ? `${entry.assignee.name} (me)` : entry.assignee.name) : <span className="muted">—</span>}</td>
+      <td data-testid="row-assignee">{entry.assignee ? mine ? `${entry.assignee.name} (me)` : entry.assignee.name : <span className="muted">—</span>}</td>
       <td>
-        <SlaCountdown deadline={entry.slaDeadline} done={entry.status === 'COMPLETED'} />
+        {entry.slaPausedAt && entry.status !== 'COMPLETED' ? (
+          <SlaPaused since={entry.slaPausedAt} />
+        ) : (
+          <SlaCountdown deadline={entry.slaDeadline} done={entry.status === 'COMPLETED'} />
+        )}
       </td>
       <td className="actions">
         {entry.status === 'PENDING' ? (

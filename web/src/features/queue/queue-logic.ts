@@ -27,12 +27,7 @@ export function compareByPriority(a: QueueEntry, b: QueueEntry): number {
  * else in "Mine"), insert it by priority when it newly belongs. A network
  * refetch follows and remains the source of truth.
  */
-export function applyQueueEvent(
-  rows: readonly QueueEntry[],
-  event: QueueChangedEvent,
-  tab: QueueTab,
-  meId: string | null,
-): QueueEntry[] {
+export function applyQueueEvent(rows: readonly QueueEntry[], event: QueueChangedEvent, tab: QueueTab, meId: string | null): QueueEntry[] {
   const { entry } = event;
   const belongs = event.kind !== 'COMPLETED' && entryBelongsInTab(entry, tab, meId);
   const index = rows.findIndex((r) => r.id === entry.id);

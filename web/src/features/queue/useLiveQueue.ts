@@ -14,17 +14,11 @@ const REFETCH_DEBOUNCE_MS = 150;
  * refetched network-only.
  */
 export function useLiveQueue(tab: QueueTab, meId: string | null) {
-  const variables = useMemo(
-    () => ({ filter: queueFilterFor(tab), first: QUEUE_PAGE_SIZE, orderBy: 'PRIORITY_DESC' as const }),
-    [tab],
-  );
+  const variables = useMemo(() => ({ filter: queueFilterFor(tab), first: QUEUE_PAGE_SIZE, orderBy: 'PRIORITY_DESC' as const }), [tab]);
   const [queue, refetchQueue] = useQuery({ query: REVIEW_QUEUE, variables });
   const [summary, refetchSummary] = useQuery({ query: QUEUE_SUMMARY });
 
-  const baseRows = useMemo<QueueEntry[]>(
-    () => queue.data?.reviewQueue.edges.map((e) => e.node) ?? [],
-    [queue.data],
-  );
+  const baseRows = useMemo<QueueEntry[]>(() => queue.data?.reviewQueue.edges.map((e) => e.node) ?? [], [queue.data]);
   // Patched rows are tied to the server result they were derived from; a new
   // server result supersedes them.
   const [patch, setPatch] = useState<{ base: QueueEntry[]; rows: QueueEntry[] } | null>(null);
