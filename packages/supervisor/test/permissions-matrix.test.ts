@@ -74,13 +74,13 @@ function rootOperations(supergraph: DocumentNode): RootOperation[] {
 }
 
 /** A value of the right GraphQL type, so the operation passes validation and reaches the field's authorisation. */
-function sampleValue(type: GraphQLInputType): unknown {
-  if (isNonNullType(type)) return sampleValue(type.ofType);
-  if (isListType(type)) return [sampleValue(type.ofType)];
+function sampleValue(type: GraphQLInputType, id = '00000000-0000-4000-8000-000000000000'): unknown {
+  if (isNonNullType(type)) return sampleValue(type.ofType, id);
+  if (isListType(type)) return [sampleValue(type.ofType, id)];
   if (isEnumType(type)) return type.getValues()[0].value;
   if (isInputObjectType(type)) {
     const value: Record<string, unknown> = {};
-    for (const f of Object.values(type.getFields())) if (isNonNullType(f.type)) value[f.name] = sampleValue(f.type);
+    for (const f of Object.values(type.getFields())) if (isNonNullType(f.type)) value[f.name] = sampleValue(f.type, id);
     return value;
   }
   if (isScalarType(type)) {
@@ -92,7 +92,7 @@ function sampleValue(type: GraphQLInputType): unknown {
       case 'Boolean':
         return false;
       case 'ID':
-        return '00000000-0000-4000-8000-000000000000';
+        return id;
       case 'Money':
         return '1.00';
       case 'Date':
@@ -111,12 +111,12 @@ function typeText(t: TypeNode): string {
 }
 
 /** `query($a: T!) { field(a: $a) { __typename } }` with only the required arguments. */
-function operationFor(op: RootOperation, api: GraphQLSchema): { query: string; variables: Record<string, unknown> } {
+function operationFor(op: RootOperation, api: GraphQLSchema, id?: string): { query: string; variables: Record<string, unknown> } {
   const root = op.kind === 'query' ? api.getQueryType() : op.kind === 'mutation' ? api.getMutationType() : api.getSubscriptionType();
   const field = root!.getFields()[op.field.name.value];
   const required = field.args.filter((a) => isNonNullType(a.type) && a.defaultValue === undefined);
   const astArgs = new Map((op.field.arguments ?? []).map((a) => [a.name.value, a.type]));
-  const variables = Object.fromEntries(required.map((a) => [a.name, sampleValue(a.type)]));
+  const variables = Object.fromEntries(required.map((a) => [a.name, sampleValue(a.type, id)]));
   const declarations = required.map((a) => `$${a.name}: ${typeText(astArgs.get(a.name)!)}`).join(', ');
   const args = required.map((a) => `${a.name}: $${a.name}`).join(', ');
   const selection = isCompositeType(getNamedType(field.type)) ? ' { __typename }' : '';
@@ -225,4 +225,20 @@ describe('permissions matrix: every root operation × every role, through the ga
     expect(mismatches).toEqual([]);
     expect(checked).toBe(operations.filter((op) => op.permissions).length * ROLES.length);
   }, 120_000);
+
+  // Run last: as admin, the sample mutations really run (and are refused or applied).
+  it('answers bad input with a code, never an internal error: every query and mutation, with ids that exist nowhere and ids that are not ids', async () => {
+    const internal: string[] = [];
+    for (const op of operations) {
+      if (op.kind === 'subscription' || op.key === 'Mutation.logout') continue;
+      for (const id of ['00000000-0000-4000-8000-000000000000', 'not-an-id', '']) {
+        const { query, variables } = operationFor(op, api, id);
+        const { body } = await gql(url, query, variables, tokens.admin);
+        const codes = (body.errors ?? []).map((e) => String(e.extensions?.code));
+        if (codes.some((c) => c === 'INTERNAL_SERVER_ERROR' || c === 'undefined'))
+          internal.push(`${op.key} with id ${JSON.stringify(id)}: ${JSON.stringify(body.errors)}`);
+      }
+    }
+    expect(internal).toEqual([]);
+  }, 180_000);
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { LockMode, UniqueConstraintViolationException, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
+import { type EntityManager, type FilterQuery, LockMode, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { type ApplicationStatus, isUuid } from '@tandem/platform';
 import DataLoader from 'dataloader';
-import type { ApplicationStatus } from '@tandem/platform';
 import { ApplicationRecord } from './application.entity.js';
 
 export interface ApplicationFilter {
@@ -20,6 +20,7 @@ export class ApplicationRepository {
   constructor(private readonly em: EntityManager) {}
 
   findById(tenantId: string, id: string): Promise<ApplicationRecord | null> {
+    if (!isUuid(id)) return Promise.resolve(null);
     return this.em.findOne(ApplicationRecord, { id, tenantId });
   }
 
@@ -30,7 +31,8 @@ export class ApplicationRepository {
   /** Batches `id` look-ups of one request into one query (federated references, lists). */
   loader(tenantId: string): DataLoader<string, ApplicationRecord | null> {
     return new DataLoader(async (ids) => {
-      const rows = await this.em.find(ApplicationRecord, { tenantId, id: { $in: [...ids] } });
+      const valid = ids.filter(isUuid);
+      const rows = valid.length ? await this.em.find(ApplicationRecord, { tenantId, id: { $in: valid } }) : [];
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id) ?? null);
     });
