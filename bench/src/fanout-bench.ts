@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import WebSocket from 'ws';
 import { freePort } from '@tandem/platform';
+import WebSocket from 'ws';
 import { percentile } from './load-runner.js';
 
 /**
@@ -17,7 +18,16 @@ import { percentile } from './load-runner.js';
  * stops the server it started.
  *
  * The clients speak graphql-transport-ws on bare `ws` sockets: 5,000 graphql-ws
- * client objects would cost the measuring process more than the gateway.
+ * client objects would cost the measuring process more than the gateway. They
+ * share the machine's cores with the server, so their own cost is kept small,
+ * but each still parses every message it gets (JSON.parse) and checks its
+ * operation id (a random UUID per client, as graphql-ws clients use).
+ *
+ * Latency = the client's Date.now() when it reads the message minus the
+ * event's occurredAt carried in the payload's extensions (stamped by the
+ * queue subgraph's transaction, PostgreSQL's clock on this same machine):
+ * outbox relay, bus, entity resolution through the planner, fan-out, the
+ * kernel and the client's own parsing, all included.
  */
 export interface FanoutBenchOptions {
   clients?: number;
@@ -51,8 +61,17 @@ export interface FanoutBenchResult {
   /** Resident memory of the server process (MB) before the clients connected and with them all subscribed; null when the gateway was not started here. */
   serverRssMbIdle: number | null;
   serverRssMbSubscribed: number | null;
-  /** What the server gives each subscribed client (KB). */
+  /** What the server gives each subscribed client (KB): RSS growth while the second half of the clients connect and subscribe (noisy: the heap grows and shrinks in steps). */
   serverKbPerClient: number | null;
+  /** The same from the server's JS heap in use (lowest of a few samples, so garbage counts less): what the gateway's own objects cost per client. */
+  serverHeapKbPerClient: number | null;
+  /** The server's own measure of the fan-out alone (resolved payload → last write), mean per event and shared resolution, ms. */
+  serverFanoutMsMean: number | null;
+  /**
+   * CPU the whole server process (user + system, so the kernel's share of the writes too) spent per event while the
+   * events ran, ms: the least noisy figure on a shared machine (wall-clock latencies stretch with everyone else's load).
+   */
+  serverCpuMsPerEvent: number | null;
   clientRssMb: number;
   closedByServer: number;
   target: string;
@@ -75,10 +94,15 @@ async function rssMb(pid: number): Promise<number> {
 
 async function startServer(): Promise<{ base: string; child: ChildProcess; stop: () => Promise<void> }> {
   const port = await freePort();
+  // Every port free, not the defaults: another Tandem (or another bench) may be running on this machine.
+  const ports: Record<string, string> = { PORT: String(port), EMBEDDED_POSTGRES_PORT: String(await freePort()) };
+  for (const name of ['IDENTITY', 'APPLICATIONS', 'SCORING', 'QUEUE', 'DECISIONS', 'ANALYTICS']) ports[`${name}_PORT`] = String(await freePort());
   const dataDir = await mkdtemp(join(tmpdir(), 'tandem-fanout-'));
   await chmod(dataDir, 0o755);
-  const child = spawn(process.execPath, [join(ROOT, 'packages/supervisor/dist/embedded-main.js')], {
-    env: { ...process.env, PORT: String(port), TANDEM_DATA_DIR: dataDir, TANDEM_DEMO_TRICKLE: 'off', LOG_LEVEL: 'warn' },
+  // BENCH_CPU_PROF=<dir>: a CPU profile of the server process, written when it stops.
+  const profileArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`] : [];
+  const child = spawn(process.execPath, [...profileArgs, join(ROOT, 'packages/supervisor/dist/embedded-main.js')], {
+    env: { ...process.env, ...ports, TANDEM_DATA_DIR: dataDir, TANDEM_DEMO_TRICKLE: 'off', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise((r) => child.once('exit', r));
@@ -158,6 +182,17 @@ export async function runFanoutBench(options: FanoutBenchOptions = {}): Promise<
     }
     if (!entryId) throw new Error('the case never reached the queue');
 
+    const metricsText = async () => (await fetch(`${base}/metrics`)).text();
+    const metric = (text: string, name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+    // The lowest of a few samples: V8 collects garbage in steps, and what is still referenced is the floor.
+    const heapUsedMb = async () => {
+      let low = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < 6; i++) {
+        low = Math.min(low, metric(await metricsText(), 'nodejs_heap_size_used_bytes') / 1024 / 1024);
+        await sleep(500);
+      }
+      return low;
+    };
     const serverRssMbIdle = server?.child.pid ? await rssMb(server.child.pid) : null;
 
     // Connect and subscribe everyone, CONNECT_CONCURRENCY at a time.
@@ -180,48 +215,64 @@ export async function runFanoutBench(options: FanoutBenchOptions = {}): Promise<
         socket.on('close', () => {
           if (!stopping) closedByServer++;
         });
+        // Like graphql-ws clients, each operation id is a random UUID: every client's frames differ.
+        const operationId = randomUUID();
         socket.on('message', (raw: Buffer) => {
           const at = Date.now();
-          const text = raw.toString();
-          if (text.startsWith('{"id"') && !text.includes('"type":"next"')) {
-            if (text.includes('"type":"error"')) refused ??= text;
-            return;
-          }
-          if (text.startsWith('{"id"')) {
-            // Only the timestamp is needed: a regex is far cheaper than parsing 5,000 copies.
-            const occurredAt = /"occurredAt":"([^"]+)"/.exec(text)?.[1];
-            const eventId = /"eventId":"([^"]+)"/.exec(text)?.[1];
-            if (!occurredAt || !eventId || deliveries >= latencies.length) return;
+          // Every message is parsed, as a real client would.
+          const message = JSON.parse(raw.toString()) as {
+            type: string;
+            id?: string;
+            payload?: { extensions?: { eventId?: string; occurredAt?: string } };
+          };
+          if (message.type === 'next') {
+            const { eventId, occurredAt } = message.payload?.extensions ?? {};
+            if (message.id !== operationId || !occurredAt || !eventId || deliveries >= latencies.length) return;
+            // Same clock on both ends: the event's occurredAt (stamped in the queue subgraph's transaction) vs this read.
             const latency = at - Date.parse(occurredAt);
             latencies[deliveries] = latency;
             deliveryEvent[deliveries++] = eventId;
             if (!(firstDelivery.get(eventId)! <= latency)) firstDelivery.set(eventId, latency);
-            return;
-          }
-          const message = JSON.parse(text) as { type: string };
-          if (message.type === 'connection_ack') {
-            socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: SUBSCRIPTION } }));
+          } else if (message.type === 'error') refused ??= JSON.stringify(message);
+          else if (message.type === 'connection_ack') {
+            socket.send(JSON.stringify({ id: operationId, type: 'subscribe', payload: { query: SUBSCRIPTION } }));
             resolveConnect();
           } else if (message.type === 'ping') socket.send('{"type":"pong"}');
         });
       });
+    const openOnServer = async () => Number(/^tandem_subscriptions_open (\d+)/m.exec(await (await fetch(`${base}/metrics`)).text())?.[1] ?? 0);
     const t0 = performance.now();
     let next = 0;
-    await Promise.all(
-      Array.from({ length: CONNECT_CONCURRENCY }, async () => {
-        while (next < clients && Date.now() < deadline) await connectOne(next++);
-      }),
-    );
-    const connectSeconds = (performance.now() - t0) / 1000;
+    const connectUpTo = (count: number) =>
+      Promise.all(
+        Array.from({ length: CONNECT_CONCURRENCY }, async () => {
+          while (next < count && Date.now() < deadline) await connectOne(next++);
+        }),
+      );
+    // Memory per client from the second half alone: both samples are taken after a connection storm, long after start-up
+    // (whose garbage would otherwise count against the clients).
+    const half = Math.floor(clients / 2);
+    await connectUpTo(half);
+    let connectMs = performance.now() - t0;
+    const firstHalf = sockets.filter((s) => s.readyState === WebSocket.OPEN).length;
+    const halfRegisteredBy = Math.min(deadline, Date.now() + 30_000);
+    while ((await openOnServer()) < firstHalf && Date.now() < halfRegisteredBy && !refused) await sleep(200);
+    const heapMbHalf = await heapUsedMb();
+    const rssMbHalf = server?.child.pid ? await rssMb(server.child.pid) : null;
+    const t1 = performance.now();
+    await connectUpTo(clients);
+    connectMs += performance.now() - t1;
+    const connectSeconds = connectMs / 1000;
     const connected = sockets.filter((s) => s.readyState === WebSocket.OPEN).length;
     log(`fan-out: ${connected}/${clients} clients connected in ${connectSeconds.toFixed(1)} s`);
 
     // The last subscribe messages are registered once the gateway counts them all.
-    const openOnServer = async () => Number(/^tandem_subscriptions_open (\d+)/m.exec(await (await fetch(`${base}/metrics`)).text())?.[1] ?? 0);
     const registeredBy = Math.min(deadline, Date.now() + 30_000);
     while ((await openOnServer()) < connected && Date.now() < registeredBy && !refused) await sleep(200);
     if (refused) throw new Error(`the gateway refused the subscription: ${refused}`);
     const serverRssMbSubscribed = server?.child.pid ? await rssMb(server.child.pid) : null;
+    const heapMbSubscribed = await heapUsedMb();
+    const fanoutBefore = await metricsText();
 
     // N queue changes, alternately ASSIGNED and RELEASED.
     let caused = 0;
@@ -238,6 +289,12 @@ export async function runFanoutBench(options: FanoutBenchOptions = {}): Promise<
     const settleBy = Math.min(deadline, Date.now() + 10_000);
     while (deliveries < expectedDeliveries && Date.now() < settleBy) await sleep(100);
 
+    const fanoutAfter = await metricsText();
+    // A histogram has no lines before its first observation.
+    const counted = (text: string, name: string) => metric(text, name) || 0;
+    const cpuSeconds = (text: string) => counted(text, 'process_cpu_user_seconds_total') + counted(text, 'process_cpu_system_seconds_total');
+    const fanoutSum = counted(fanoutAfter, 'tandem_subscription_fanout_seconds_sum') - counted(fanoutBefore, 'tandem_subscription_fanout_seconds_sum');
+    const fanoutCount = counted(fanoutAfter, 'tandem_subscription_fanout_seconds_count') - counted(fanoutBefore, 'tandem_subscription_fanout_seconds_count');
     const sorted = Array.from(latencies.subarray(0, deliveries)).sort((a, b) => a - b);
     const firsts = [...firstDelivery.values()].sort((a, b) => a - b);
     const spread = Array.from(latencies.subarray(0, deliveries), (l, i) => l - firstDelivery.get(deliveryEvent[i]!)!).sort((a, b) => a - b);
@@ -258,7 +315,15 @@ export async function runFanoutBench(options: FanoutBenchOptions = {}): Promise<
       serverRssMbIdle,
       serverRssMbSubscribed,
       serverKbPerClient:
-        serverRssMbIdle !== null && serverRssMbSubscribed !== null && connected ? ((serverRssMbSubscribed - serverRssMbIdle) * 1024) / connected : null,
+        rssMbHalf !== null && serverRssMbSubscribed !== null && connected > firstHalf
+          ? ((serverRssMbSubscribed - rssMbHalf) * 1024) / (connected - firstHalf)
+          : null,
+      serverHeapKbPerClient:
+        connected > firstHalf && Number.isFinite(heapMbHalf) && Number.isFinite(heapMbSubscribed)
+          ? ((heapMbSubscribed - heapMbHalf) * 1024) / (connected - firstHalf)
+          : null,
+      serverFanoutMsMean: fanoutCount > 0 ? (fanoutSum / fanoutCount) * 1000 : null,
+      serverCpuMsPerEvent: caused > 0 ? ((cpuSeconds(fanoutAfter) - cpuSeconds(fanoutBefore)) * 1000) / caused : null,
       clientRssMb: process.memoryUsage().rss / 1024 / 1024,
       closedByServer,
       target: 'target: event-to-client p99 < 100 ms',
@@ -275,9 +340,10 @@ export function formatFanout(r: FanoutBenchResult): string {
   const mb = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(0)} MB`);
   return [
     `subscription fan-out — ${r.connected}/${r.clients} graphql-ws clients on one gateway process, ${r.events} queue changes`,
+    "  latency: client receive time (Date.now() after reading the frame) minus the event's occurredAt carried in the payload (stamped in the queue transaction); same machine, same clock",
     `  delivered ${r.deliveries}/${r.expectedDeliveries} payloads; event-to-client p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms, max ${r.max.toFixed(0)} ms (${r.target})`,
-    `  first client per event p50 ${r.firstClientP50.toFixed(0)} ms (relay + planner); fan-out adds p50 ${r.fanoutSpreadP50.toFixed(0)} ms, p99 ${r.fanoutSpreadP99.toFixed(0)} ms`,
-    `  server RSS ${mb(r.serverRssMbIdle)} idle → ${mb(r.serverRssMbSubscribed)} subscribed (${r.serverKbPerClient === null ? 'n/a' : `${r.serverKbPerClient.toFixed(1)} KB`} per client); bench process ${mb(r.clientRssMb)}; connect ${r.connectSeconds.toFixed(1)} s; closed by server ${r.closedByServer}`,
+    `  first client per event p50 ${r.firstClientP50.toFixed(0)} ms (relay + planner); fan-out adds p50 ${r.fanoutSpreadP50.toFixed(0)} ms, p99 ${r.fanoutSpreadP99.toFixed(0)} ms; server-side fan-out (payload → last write) mean ${r.serverFanoutMsMean === null ? 'n/a' : `${r.serverFanoutMsMean.toFixed(1)} ms`} per event and shared resolution; server CPU ${r.serverCpuMsPerEvent === null ? 'n/a' : `${r.serverCpuMsPerEvent.toFixed(0)} ms`} per event (user + system, all of it)`,
+    `  server RSS ${mb(r.serverRssMbIdle)} idle → ${mb(r.serverRssMbSubscribed)} subscribed (${r.serverKbPerClient === null ? 'n/a' : `${r.serverKbPerClient.toFixed(1)} KB`} per client; JS heap ${r.serverHeapKbPerClient === null ? 'n/a' : `${r.serverHeapKbPerClient.toFixed(1)} KB`} per client); bench process ${mb(r.clientRssMb)}; connect ${r.connectSeconds.toFixed(1)} s; closed by server ${r.closedByServer}`,
   ].join('\n');
 }
 

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
 import { planSubscription } from './selection-query.js';
 import { SUBSCRIPTIONS } from './subscription-catalogue.js';
 

@@ -1,12 +1,12 @@
 import {
-  Kind,
-  print,
-  visit,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  Kind,
   type OperationDefinitionNode,
+  print,
   type SelectionSetNode,
+  visit,
 } from 'graphql';
 import type { SubscriptionSource } from './subscription-catalogue.js';
 
@@ -66,9 +66,7 @@ function rootOf(document: DocumentNode, operationName: string | null | undefined
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const op = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
   if (!op) throw new Error('operation not found');
-  const fragments = new Map(
-    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
-  );
+  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
   const root = op.selectionSet.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value !== '__typename');
   if (!root) throw new Error('subscription has no root field');
   return { op, fragments, root };
@@ -107,7 +105,11 @@ export function planSubscription(document: DocumentNode, operationName: string |
     ...idVariables.map((v) => `$${v.variable}: ID!`),
     ...(op.variableDefinitions ?? []).filter((d) => vars.has(d.variable.name.value)).map(print),
   ];
-  const fragmentText = [...frags].map((name) => fragments.get(name)).filter(Boolean).map((f) => print(f!)).join('\n');
+  const fragmentText = [...frags]
+    .map((name) => fragments.get(name))
+    .filter(Boolean)
+    .map((f) => print(f!))
+    .join('\n');
   return {
     rootField: root.name.value,
     rootAlias: root.alias?.value ?? root.name.value,

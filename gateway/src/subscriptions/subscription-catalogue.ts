@@ -12,12 +12,9 @@ export interface SubscriptionSource {
   topic: string;
   permission: Permission;
   typename: string;
-  // biome-ignore lint/suspicious/noExplicitAny: event payloads are typed in the catalogue
   fields: (payload: any) => Record<string, unknown>;
-  // biome-ignore lint/suspicious/noExplicitAny: see above
   entities?: Record<string, { lookup: string; id: (payload: any) => string }>;
   /** For events meant for one user: only that user's subscriptions receive them (checked like the tenant, before any resolution). */
-  // biome-ignore lint/suspicious/noExplicitAny: see above
   recipient?: (payload: any) => string;
 }
 

@@ -1,10 +1,20 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  InProcessBus,
+  issueAccessToken,
+  MemoryRevocationList,
+  metricsRegistry,
+  newEnvelope,
+  permissionsForRole,
+  readAccessToken,
+  Topic,
+  verifyAccessToken,
+} from '@tandem/platform';
 import { buildSchema } from 'graphql';
-import { createClient, type Client } from 'graphql-ws';
+import { type Client, createClient } from 'graphql-ws';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { InProcessBus, issueAccessToken, verifyAccessToken, metricsRegistry, newEnvelope, permissionsForRole, Topic } from '@tandem/platform';
 import { attachSubscriptionEndpoint, SLOW_CLIENT_CLOSE_CODE, type SubscriptionEndpoint, type SubscriptionEndpointOptions } from './subscription-endpoint.js';
 import type { QueryExecutor } from './subscription-executor.js';
 
@@ -80,6 +90,7 @@ function graphqlWs(url: string, bearer: string, closes: number[] = []): Client {
     connectionParams: { authorization: `Bearer ${bearer}` },
     lazy: false,
     retryAttempts: 0,
+    onNonLazyError: () => {}, // the close code is asserted through on.closed
     on: { closed: (e) => closes.push((e as { code: number }).code) },
   });
   cleanups.push(() => client.dispose());
@@ -89,7 +100,7 @@ function graphqlWs(url: string, bearer: string, closes: number[] = []): Client {
 /** A bare graphql-transport-ws client on ws, to control the socket itself (stop reading, stop answering pings). */
 async function rawSubscriber(url: string, bearer: string) {
   const socket = new WebSocket(url, 'graphql-transport-ws');
-  const received: { type: string; payload?: { data?: unknown; extensions?: Record<string, unknown> } }[] = [];
+  const received: { id?: string; type: string; payload?: { data?: unknown; extensions?: Record<string, unknown> } }[] = [];
   const closed = new Promise<{ code: number; reason: string }>((r) => socket.on('close', (code, reason) => r({ code, reason: String(reason) })));
   socket.on('message', (raw) => received.push(JSON.parse(String(raw))));
   socket.on('error', () => {});
@@ -116,28 +127,56 @@ describe('the graphql-ws endpoint', () => {
     expect(closes[0]).toBe(4403);
   });
 
-  it('checks the token again on each subscribe: a connection outliving its token gets UNAUTHENTICATED', async () => {
-    const { url } = await start();
+  it('closes a connection with 4401 when its access token expires, and refuses to reopen it with that token', async () => {
+    const { url, endpoint } = await start();
     const shortLived = await issueAccessToken(
       { sub: 'u1', tenantId: 'demo', kind: 'user', role: 'analyst', permissions: permissionsForRole('analyst') },
       SECRET,
-      1,
+      2,
     );
-    const client = graphqlWs(url, shortLived);
-    await new Promise<void>((resolve) => {
-      const off = client.on('connected', () => {
-        off();
-        resolve();
-      });
+    const subscriber = await rawSubscriber(url, shortLived);
+    await until(() => endpoint.openSubscriptions === 1);
+    const openedAt = Date.now();
+    const { code, reason } = await subscriber.closed;
+    expect(code).toBe(4401);
+    expect(reason).toMatch(/expired/i);
+    // Closed at the token's exp (whole seconds from issue), not at some later sweep.
+    expect(Date.now() - openedAt).toBeLessThan(2_500);
+    await until(() => endpoint.openSubscriptions === 0);
+    const closes: number[] = [];
+    graphqlWs(url, shortLived, closes);
+    await until(() => closes.length > 0);
+    expect(closes[0]).toBe(4403);
+  });
+
+  it.each([
+    ['its revocation list', true],
+    ['authenticate (no list given)', false],
+  ] as const)('closes the connections of a revoked session with 4401 soon after, checked through %s, and keeps the others', async (_how, withList) => {
+    const list = new MemoryRevocationList();
+    const { url, endpoint } = await start({
+      sessionCheckMs: 200,
+      ...(withList ? { revocations: list } : {}),
+      authenticate: async (authorization) => {
+        const read = authorization ? await readAccessToken(authorization.replace(/^Bearer /, ''), SECRET) : null;
+        if (!read || (await list.isRevoked({ sessionId: read.sessionId, userId: read.caller.id, issuedAtMs: read.issuedAtMs }))) throw new Error('bad token');
+        return read.caller;
+      },
     });
-    await new Promise((r) => setTimeout(r, 2_100)); // past the token's expiry (whole seconds)
-    const codes: unknown[] = [];
-    client.subscribe(
-      { query: QUERY },
-      { next: () => {}, error: (e) => void codes.push(...(e as { extensions?: { code?: string } }[]).map((x) => x.extensions?.code)), complete: () => {} },
-    );
-    await until(() => codes.length > 0);
-    expect(codes[0]).toBe('UNAUTHENTICATED');
+    const claims = { sub: 'u1', tenantId: 'demo', kind: 'user', role: 'analyst', permissions: permissionsForRole('analyst') } as const;
+    const ending = await rawSubscriber(url, await issueAccessToken({ ...claims, sessionId: 'ending' }, SECRET, 600));
+    const alsoEnding = await rawSubscriber(url, await issueAccessToken({ ...claims, sessionId: 'ending' }, SECRET, 600));
+    const staying = await rawSubscriber(url, await issueAccessToken({ ...claims, sessionId: 'staying' }, SECRET, 600));
+    await until(() => endpoint.openSubscriptions === 3);
+    await list.revokeSession('ending', 60);
+    for (const closed of [ending.closed, alsoEnding.closed]) {
+      const { code, reason } = await closed;
+      expect(code).toBe(4401);
+      expect(reason).toMatch(/session ended/i);
+    }
+    await until(() => endpoint.openSubscriptions === 1);
+    await new Promise((r) => setTimeout(r, 500)); // more check rounds
+    expect(staying.socket.readyState).toBe(WebSocket.OPEN);
   });
 
   it('sends eventId and occurredAt with each payload, and a resync hint to a client resuming after missed events', async () => {
@@ -193,16 +232,14 @@ describe('the graphql-ws endpoint', () => {
     expect(wss.clients.size).toBe(1);
   });
 
-  // graphql-ws waits for each send to reach the kernel, so a stalled client shows as events piling up
-  // for its subscription (and, with several subscriptions on one socket, as bytes queued on it).
-  it.each([
-    ['events', { maxBufferedEvents: 50 }],
-    ['socket', { maxSocketBufferBytes: 32 * 1024 }],
-  ] as const)('drops a client that stops reading with 1013 when its %s overflow, and keeps serving the others', async (overflow, limits) => {
+  // Payloads are written to each socket without waiting: a stalled client shows as bytes queued on its socket,
+  // its bounded buffer.
+  it('drops a client that stops reading with 1013 when its socket buffer overflows, and keeps serving the others', async () => {
+    const overflow = 'socket';
     // Each payload is ~64 KB, so a client that stops reading fills the kernel's buffers after a few events.
     const big = 'x'.repeat(64 * 1024);
     const { bus, url, wss, endpoint } = await start({
-      ...limits,
+      maxSocketBufferBytes: 32 * 1024,
       closeGraceMs: 10_000,
       executeQuery: async (_q, vars) => ({ data: { entry: { id: vars.__id0, status: big } } }),
     });
@@ -227,6 +264,67 @@ describe('the graphql-ws endpoint', () => {
     expect(slow.nexts().length).toBeLessThan(events);
     await until(() => wss.clients.size === 1 && endpoint.openSubscriptions === 1);
     expect(healthy.socket.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('drops the subscribers of a shared resolution that falls maxBufferedEvents behind with 1013, never buffering without bound', async () => {
+    let release: () => void = () => {};
+    const stalled = new Promise<void>((r) => {
+      release = r;
+    });
+    const { bus, url, endpoint } = await start({
+      maxBufferedEvents: 5,
+      // The planner hangs: every event waits for its resolution.
+      executeQuery: async (_q, vars) => {
+        await stalled;
+        return { data: { entry: { id: vars.__id0, status: 'ASSIGNED' } } };
+      },
+    });
+    const before = Number(await dropped('events'));
+    const a = await rawSubscriber(url, await token());
+    const b = await rawSubscriber(url, await token());
+    await until(() => endpoint.openSubscriptions === 2);
+    for (let i = 0; i < 6; i++) await bus.publish(changed(`e${i}`));
+    expect((await a.closed).code).toBe(SLOW_CLIENT_CLOSE_CODE);
+    expect((await b.closed).code).toBe(SLOW_CLIENT_CLOSE_CODE);
+    expect(Number(await dropped('events'))).toBe(before + 2);
+    release();
+    await until(() => endpoint.openSubscriptions === 0);
+    expect(a.nexts()).toHaveLength(0);
+  });
+
+  it('writes one frame per subscriber under its own operation id, for every subscription on a socket', async () => {
+    const { bus, url, endpoint } = await start();
+    const subscriber = await rawSubscriber(url, await token());
+    subscriber.socket.send(JSON.stringify({ id: 'second-\u00e9"op', type: 'subscribe', payload: { query: QUERY } }));
+    await until(() => endpoint.openSubscriptions === 2);
+    const event = changed('e7');
+    await bus.publish(event);
+    await until(() => subscriber.nexts().length === 2);
+    const expected = {
+      data: { queueChanged: { kind: 'ASSIGNED', entry: { id: 'e7', status: 'ASSIGNED' } } },
+      extensions: { eventId: event.id, occurredAt: event.occurredAt },
+    };
+    expect(subscriber.received.filter((m) => m.type === 'next')).toEqual(
+      expect.arrayContaining([
+        { id: '1', type: 'next', payload: expected },
+        { id: 'second-\u00e9"op', type: 'next', payload: expected },
+      ]),
+    );
+    // A client completing one operation keeps the other.
+    subscriber.socket.send(JSON.stringify({ id: '1', type: 'complete' }));
+    await until(() => endpoint.openSubscriptions === 1);
+    await bus.publish(changed('e8'));
+    await until(() => subscriber.nexts().length === 3);
+    expect((subscriber.nexts()[2] as { id?: string }).id).toBe('second-\u00e9"op');
+  });
+
+  it('answers a document that does not parse or validate with an error message, keeping the connection', async () => {
+    const { url } = await start();
+    const subscriber = await rawSubscriber(url, await token());
+    subscriber.socket.send(JSON.stringify({ id: 'bad', type: 'subscribe', payload: { query: 'subscription { queueChanged {' } }));
+    subscriber.socket.send(JSON.stringify({ id: 'unknown', type: 'subscribe', payload: { query: 'subscription { noSuchField }' } }));
+    await until(() => subscriber.received.filter((m) => m.type === 'error').length === 2);
+    expect(subscriber.socket.readyState).toBe(WebSocket.OPEN);
   });
 
   it('shuts down cleanly: every client is closed with 1001 and the bus is no longer listened to', async () => {

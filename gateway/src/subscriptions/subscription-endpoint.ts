@@ -1,7 +1,8 @@
-import { GraphQLError, print, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { type Caller, createLogger, type EventBus, type RevocationList } from '@tandem/platform';
+import { type DocumentNode, type ExecutionArgs, GraphQLError, type GraphQLSchema, parse, print, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { createLogger, type Caller, type EventBus } from '@tandem/platform';
+import { SessionWatch } from './session-watch.js';
 import {
   createSubscriptionExecutor,
   type QueryExecutor,
@@ -10,6 +11,7 @@ import {
   type SubscriptionExecutorOptions,
 } from './subscription-executor.js';
 import { slowClientsDropped } from './subscription-metrics.js';
+import { framedWriter, textFrame } from './ws-frames.js';
 
 const log = createLogger('subscriptions');
 
@@ -18,6 +20,8 @@ export const SLOW_CLIENT_CLOSE_CODE = 1013;
 export const SLOW_CLIENT_CLOSE_REASON = 'Too slow: events were dropped; reconnect with lastEventId';
 /** Close code on shutdown: 1001 "Going Away". */
 export const SHUTDOWN_CLOSE_CODE = 1001;
+/** Documents parsed and validated once per text (per schema); beyond this many distinct texts the cache starts again. */
+const DOCUMENT_CACHE_SIZE = 500;
 
 export interface SubscriptionEndpointOptions extends SubscriptionExecutorOptions {
   wss: WebSocketServer;
@@ -31,6 +35,13 @@ export interface SubscriptionEndpointOptions extends SubscriptionExecutorOptions
   keepAliveMs?: number;
   /** How long a closing socket (slow client, shutdown) may take to finish the close handshake before it is cut. */
   closeGraceMs?: number;
+  /**
+   * The revocation list `authenticate` consults. Given, open connections are re-checked against it alone (no JWT
+   * verification per check); otherwise through `authenticate` (any failure counts as revoked).
+   */
+  revocations?: Pick<RevocationList, 'isRevoked'>;
+  /** How often open connections' tokens are checked again (revocation: logout, permission change); expiry is timed exactly. */
+  sessionCheckMs?: number;
 }
 
 export interface SubscriptionEndpoint {
@@ -44,12 +55,25 @@ export interface SubscriptionEndpoint {
  * graphql-ws on the gateway's WebSocket server: authenticates on
  * connection_init, serves queries and mutations through the planner and
  * subscriptions from the bus, pings every keepAliveMs, drops slow clients
- * with 1013 and shuts down with 1001. The protocol is in gateway/README.md.
+ * with 1013, closes a connection whose token expires or is revoked with 4401,
+ * and shuts down with 1001. The protocol is in gateway/README.md.
  */
 export function attachSubscriptionEndpoint(opts: SubscriptionEndpointOptions): SubscriptionEndpoint {
   const closeGraceMs = opts.closeGraceMs ?? 2_000;
   const subscribe = createSubscriptionExecutor(opts.bus, opts.executeQuery, opts);
   const connections = new WeakMap<WebSocket, SubscriberConnection>();
+  const revocations = opts.revocations;
+  const sessions = new SessionWatch(
+    revocations
+      ? (_authorization, key) => revocations.isRevoked(key)
+      : (authorization) =>
+          opts.authenticate(authorization).then(
+            () => false,
+            () => true,
+          ),
+    opts.sessionCheckMs ?? 1_000,
+  );
+  const documents = new DocumentCache();
 
   const cutAfterGrace = (socket: WebSocket) => {
     setTimeout(() => {
@@ -60,8 +84,10 @@ export function attachSubscriptionEndpoint(opts: SubscriptionEndpointOptions): S
     let connection = connections.get(socket);
     if (!connection) {
       let dropped = false;
+      const write = framedWriter(socket);
       connection = {
         bufferedAmount: () => socket.bufferedAmount,
+        send: (head, tail) => write(textFrame(head, tail)),
         drop: (overflow) => {
           if (dropped) return;
           dropped = true;
@@ -81,6 +107,8 @@ export function attachSubscriptionEndpoint(opts: SubscriptionEndpointOptions): S
     {
       schema: () => opts.schema(),
       onConnect: async (ctx) => {
+        // graphql-ws keeps the upgrade request for the connection's lifetime; nothing here reads it again.
+        delete (ctx.extra as { request?: unknown }).request;
         const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         ctx.extra.authorization = typeof raw === 'string' ? raw : undefined;
         try {
@@ -88,22 +116,29 @@ export function attachSubscriptionEndpoint(opts: SubscriptionEndpointOptions): S
         } catch {
           return false; // closes with 4403 Forbidden
         }
-        return ctx.extra.caller.kind !== 'anonymous';
+        if (ctx.extra.caller.kind === 'anonymous') return false;
+        // From now on the connection lives only as long as its token: closed at its expiry, or on revocation (logout).
+        sessions.watch(ctx.extra.socket, ctx.extra.authorization!);
+        return true;
       },
-      // The token is checked again on every operation: a connection outliving its token's expiry or revocation serves nothing more.
-      onSubscribe: async (ctx) => {
+      // The token is checked again on every operation (beside the session watch, which closes the socket soon after).
+      onSubscribe: async (ctx, _id, payload) => {
         try {
           ctx.extra.caller = await opts.authenticate(ctx.extra.authorization);
-          return undefined;
         } catch {
           return [new GraphQLError('The access token is invalid, expired or revoked: sign in again', { extensions: { code: 'UNAUTHENTICATED' } })];
         }
+        // Thousands of clients send the same few documents: parse and validate each text once.
+        const schema = opts.schema();
+        const checked = documents.get(schema, payload.query);
+        if (checked.errors) return checked.errors;
+        return { schema, document: checked.document!, operationName: payload.operationName, variableValues: payload.variables };
       },
-      context: (ctx, _id, payload): SubscriptionContext => {
+      context: (ctx, id, payload): SubscriptionContext => {
         const fromMessage = payload.extensions?.lastEventId;
         const fromConnection = ctx.connectionParams?.lastEventId;
         const lastEventId = typeof fromMessage === 'string' ? fromMessage : typeof fromConnection === 'string' ? fromConnection : undefined;
-        return { caller: ctx.extra.caller, lastEventId, connection: connectionOf(ctx.extra.socket) };
+        return { caller: ctx.extra.caller, lastEventId, connection: connectionOf(ctx.extra.socket), subscriptionId: id };
       },
       subscribe: (args: ExecutionArgs) => subscribe(args) as never,
       execute: async (args: ExecutionArgs) => {
@@ -117,13 +152,41 @@ export function attachSubscriptionEndpoint(opts: SubscriptionEndpointOptions): S
 
   return {
     get openSubscriptions() {
-      return subscribe.hub.listenerCount;
+      return subscribe.openSubscriptions;
     },
     async dispose() {
+      sessions.close();
       // graphql-ws closes every client with 1001 and waits for each to finish closing; cut the ones that do not answer.
       for (const socket of opts.wss.clients) cutAfterGrace(socket);
       await server.dispose();
       await subscribe.close();
     },
   };
+}
+
+/** Parsed and validated documents by text, per schema (a new supergraph starts a new cache). */
+class DocumentCache {
+  private schema?: GraphQLSchema;
+  private readonly byText = new Map<string, { document?: DocumentNode; errors?: readonly GraphQLError[] }>();
+
+  get(schema: GraphQLSchema, text: string): { document?: DocumentNode; errors?: readonly GraphQLError[] } {
+    if (schema !== this.schema) {
+      this.schema = schema;
+      this.byText.clear();
+    }
+    let checked = this.byText.get(text);
+    if (!checked) {
+      try {
+        // No locations: the cached tree is shared by every subscription using it for as long as they live.
+        const document = parse(text, { noLocation: true });
+        const errors = validate(schema, document);
+        checked = errors.length ? { errors } : { document };
+      } catch (err) {
+        checked = { errors: [err instanceof GraphQLError ? err : new GraphQLError(String(err))] };
+      }
+      if (this.byText.size >= DOCUMENT_CACHE_SIZE) this.byText.clear();
+      this.byText.set(text, checked);
+    }
+    return checked;
+  }
 }

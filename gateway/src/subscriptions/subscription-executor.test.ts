@@ -1,6 +1,6 @@
+import { type Caller, InProcessBus, newEnvelope, permissionsForRole, Topic } from '@tandem/platform';
+import { type ExecutionResult, parse } from 'graphql';
 import { describe, expect, it, vi } from 'vitest';
-import { parse, type ExecutionResult } from 'graphql';
-import { InProcessBus, newEnvelope, permissionsForRole, Topic, type Caller } from '@tandem/platform';
 import { createSubscriptionExecutor, type QueryExecutor } from './subscription-executor.js';
 
 const analyst = (tenantId: string): Caller => ({ kind: 'user', id: `a-${tenantId}`, tenantId, role: 'analyst', permissions: permissionsForRole('analyst') });
@@ -93,11 +93,40 @@ describe('gateway subscriptions from the bus', () => {
     const subscribe = createSubscriptionExecutor(bus, vi.fn<QueryExecutor>());
     const subs = await Promise.all([1, 2, 3].map(() => subscribe({ schema: undefined as never, document: QUERY, contextValue: { caller: analyst('demo') } })));
     expect(listen).toHaveBeenCalledTimes(1);
-    expect(subscribe.hub.listenerCount).toBe(3);
+    expect(subscribe.openSubscriptions).toBe(3);
+    // Identical subscriptions share one route (and one resolution per event).
+    expect(subscribe.hub.listenerCount).toBe(1);
     await subscribe.close();
     expect(unlisten).toHaveBeenCalledTimes(1);
     expect(subscribe.hub.listenerCount).toBe(0);
     for (const s of subs) await (s as AsyncGenerator<ExecutionResult>).return(undefined);
+  });
+
+  it('keeps the event order when a later event resolves first, and resolves a burst only a few events ahead', async () => {
+    const bus = new InProcessBus();
+    const waiting: { id: string; release: () => void }[] = [];
+    const exec = vi.fn<QueryExecutor>(
+      (_q, vars) =>
+        new Promise((resolve) => {
+          waiting.push({ id: String(vars.__id0), release: () => resolve({ data: { entry: { id: vars.__id0, status: 'PENDING' } } }) });
+        }),
+    );
+    const it = await open(bus, exec, analyst('demo'));
+    for (let i = 0; i < 10; i++) await bus.publish(changed('demo', `e${i}`));
+    expect(waiting.map((w) => w.id)).toEqual(['e0', 'e1', 'e2', 'e3']); // not ten planner queries at once
+    waiting[1]!.release(); // e1 is ready before e0
+    const first = it.next();
+    waiting[0]!.release();
+    expect(((await first).value as ExecutionResult).data).toMatchObject({ queueChanged: { entry: { id: 'e0' } } });
+    expect(((await it.next()).value as ExecutionResult).data).toMatchObject({ queueChanged: { entry: { id: 'e1' } } });
+    await vi.waitFor(() => expect(waiting).toHaveLength(6)); // one more started as each of e0 and e1 left
+    const ids: string[] = [];
+    for (let i = 2; i < 10; i++) {
+      for (const w of waiting) w.release(); // releasing one already resolved does nothing
+      ids.push((((await it.next()).value as ExecutionResult).data as { queueChanged: { entry: { id: string } } }).queueChanged.entry.id);
+    }
+    expect(ids).toEqual(['e2', 'e3', 'e4', 'e5', 'e6', 'e7', 'e8', 'e9']);
+    await it.return(undefined);
   });
 
   describe('resync hint for a client resuming with lastEventId', () => {
@@ -168,7 +197,14 @@ describe('per-user subscriptions', () => {
       benGot = true;
     });
     await bus.publish(
-      newEnvelope('queue', 'notification.created', 'demo', { notificationId: 'n1', recipientId: 'ana', kind: 'SLA_WARNING', entryId: null, applicationId: null, createdAt: '' }),
+      newEnvelope('queue', 'notification.created', 'demo', {
+        notificationId: 'n1',
+        recipientId: 'ana',
+        kind: 'SLA_WARNING',
+        entryId: null,
+        applicationId: null,
+        createdAt: '',
+      }),
     );
     expect(((await anaNext).value as ExecutionResult).data).toEqual({ notificationReceived: { notification: { id: 'n1' } } });
     await new Promise((r) => setTimeout(r, 50));
