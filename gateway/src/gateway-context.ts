@@ -4,6 +4,8 @@ import type { Caller } from '@tandem/platform';
 export interface GatewayContext {
   caller: Caller;
   requestId: string;
+  /** The HTTP client's address (absent over graphql-ws): what anonymous budgets count against. */
+  remoteAddress?: string;
   /** The signed internal context, made once per request and sent to every subgraph it touches. */
   internalToken?: Promise<string>;
 }

@@ -1,38 +1,45 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloGateway } from '@apollo/gateway';
-import type { ExecutionResult } from 'graphql';
-import { WebSocketServer } from 'ws';
 import {
+  type Admission,
+  type Caller,
   closeServer,
   createHttpHost,
+  createLogger,
   createRateLimiter,
   createRevocationList,
-  createLogger,
+  type EventBus,
   formatError,
   listen,
   metricsPlugin,
+  operationErrors,
   REQUEST_ID_HEADER,
-  subgraphUrl,
-  type Caller,
-  type EventBus,
+  SUBGRAPHS,
   type SubgraphName,
+  subgraphUrl,
   type TandemConfig,
 } from '@tandem/platform';
+import type { ExecutionResult } from 'graphql';
+import { WebSocketServer } from 'ws';
 import { authorizationHeader, callerFromAuthorization } from './caller-auth.js';
+import type { GatewayContext } from './gateway-context.js';
+import { oauthTokenRoute } from './oauth-token-route.js';
+import { gatewayReadiness } from './readiness.js';
+import { requestIdOf, requestIdPlugin } from './request-id.js';
 import { schemaDownloadRoute } from './schema-download-route.js';
 import { introspectionForSignedInCallers } from './security/introspection-guard.js';
 import { requestAdmission } from './security/request-admission.js';
-import { armor, securityOptions, type GatewaySecurityOptions } from './security/security-options.js';
+import { armor, type GatewaySecurityOptions, securityOptions } from './security/security-options.js';
+import { signInGuard } from './security/sign-in-guard.js';
+import { SignInLimits } from './security/sign-in-limits.js';
 import { readTrustedDocuments, type TrustedDocuments } from './security/trusted-documents.js';
-import type { GatewayContext } from './gateway-context.js';
-import { oauthTokenRoute } from './oauth-token-route.js';
 import { staticWeb } from './static-web.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
-import { readSupergraph } from './supergraph-file.js';
 import { attachSubscriptionEndpoint } from './subscriptions/subscription-endpoint.js';
+import { readSupergraph } from './supergraph-file.js';
 
 const log = createLogger('gateway');
 
@@ -45,7 +52,7 @@ export interface GatewayOptions {
   subgraphUrls?: Partial<Record<SubgraphName, string>>;
   supergraphSdl?: string;
   webDist?: string;
-  /** Limits (depth, cost, size, rate…); defaults in security/security-options.ts. */
+  /** Overrides of the config's gatewayLimits (depth, cost, size, rate…), for tests and the bench. */
   security?: Partial<GatewaySecurityOptions>;
   /** The workbench's registered documents by id; default gateway/trusted-documents.json. */
   trustedDocuments?: TrustedDocuments;
@@ -62,12 +69,24 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
+/** Refusals before Apollo (rate limits, unknown document ids, over-long documents) count in the errors-by-code metric too. */
+function countRefusals(admit: (req: IncomingMessage, body: unknown) => Promise<Admission>) {
+  return async (req: IncomingMessage, body: unknown): Promise<Admission> => {
+    const admission = await admit(req, body);
+    if (admission.kind === 'refuse') {
+      const code = (admission.body as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code ?? 'BAD_REQUEST';
+      operationErrors.inc({ service: 'gateway', code });
+    }
+    return admission;
+  };
+}
+
 /** The one public entry to the graph: HTTP (Apollo Gateway) and WebSocket (graphql-ws) on /graphql. */
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const { config } = opts;
   const urlOf = (name: string) => opts.subgraphUrls?.[name as SubgraphName] ?? subgraphUrl(config, name as SubgraphName);
 
-  const security = securityOptions(opts.security);
+  const security = securityOptions(opts.security, config.gatewayLimits);
   const layers = opts.securityLayers !== false;
   const armored = layers ? armor(security) : { plugins: [], validationRules: [] };
   // graphql-armor is typed against Apollo's CommonJS build; the plugins are plain objects either way.
@@ -76,6 +95,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   // One Redis client each when REDIS_URL is set, so every gateway process shares revocations and budgets.
   const revocations = createRevocationList(config.redisUrl);
   const limiter = createRateLimiter(config.redisUrl);
+  const signInLimits = new SignInLimits(limiter, security.signInLimit);
   const trusted = opts.trustedDocuments ?? readTrustedDocuments();
 
   const gateway = new ApolloGateway({
@@ -97,8 +117,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       metricsPlugin('gateway'),
+      requestIdPlugin(),
       ...protections.plugins,
-      ...(layers ? [introspectionForSignedInCallers()] : []),
+      ...(layers ? [introspectionForSignedInCallers(), signInGuard(signInLimits)] : []),
     ],
   });
   await apollo.start();
@@ -123,16 +144,26 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const server: Server = createHttpHost<GatewayContext>({
     apollo,
     maxBodyBytes: security.maxBodyBytes,
-    admit: layers ? requestAdmission({ options: security, limiter, trusted, callerOf: (req) => callerOf(req).catch(() => null) }) : undefined,
+    admit: layers ? countRefusals(requestAdmission({ options: security, limiter, trusted, callerOf: (req) => callerOf(req).catch(() => null) })) : undefined,
     context: async (req) => ({
       caller: await callerOf(req),
-      requestId: String(req.headers[REQUEST_ID_HEADER] ?? randomUUID()),
+      requestId: requestIdOf(req.headers[REQUEST_ID_HEADER]),
+      remoteAddress: req.socket.remoteAddress,
+    }),
+    ready: gatewayReadiness({
+      schemaLoaded: () => gateway.schema !== undefined,
+      subgraphUrls: Object.fromEntries(SUBGRAPHS.map((name) => [name, urlOf(name)])),
+      limitsReachable: () => limiter.reachable(),
     }),
     routes: {
-      '/oauth/token': oauthTokenRoute(identityUrl, config.internalSecret),
-      '/schema.graphql': schemaDownloadRoute(() => gateway.schema, supergraphSdl, (req) => callerOf(req).catch(() => null)),
+      '/oauth/token': oauthTokenRoute(identityUrl, config.internalSecret, layers ? signInLimits : undefined),
+      '/schema.graphql': schemaDownloadRoute(
+        () => gateway.schema,
+        supergraphSdl,
+        (req) => callerOf(req).catch(() => null),
+      ),
     },
-    fallback: opts.webDist ?? config.webDist ? staticWeb((opts.webDist ?? config.webDist)!) : undefined,
+    fallback: (opts.webDist ?? config.webDist) ? staticWeb((opts.webDist ?? config.webDist)!) : undefined,
   });
 
   // graphql-ws on the same path. Queries and mutations over the socket go
@@ -140,10 +171,15 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const wss = new WebSocketServer({ server, path: '/graphql' });
   const wsServer = attachSubscriptionEndpoint({
     wss,
-    schema: () => gateway.schema ?? (() => { throw new Error('gateway schema not loaded'); })(),
+    schema: () =>
+      gateway.schema ??
+      (() => {
+        throw new Error('gateway schema not loaded');
+      })(),
     bus: opts.bus,
     executeQuery: executeAs,
     authenticate: (authorization) => callerFromAuthorization(authorization, config.jwtSecret, revocations),
+    revocations, // open sockets are re-checked against it: a logout closes them (4401)
     keepAliveMs: 15_000, // pings: a socket that misses one is terminated
   });
 
@@ -163,4 +199,3 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     },
   };
 }
-

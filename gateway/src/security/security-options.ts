@@ -1,40 +1,23 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from '@tandem/platform';
 
-/** The gateway's limits on what one request may ask. All enforced before the query planner runs. */
-export interface GatewaySecurityOptions {
-  /** Request bodies above this are refused with 413 before parsing. */
-  maxBodyBytes: number;
-  maxDepth: number;
-  maxAliases: number;
-  maxDirectives: number;
-  /** Lexer tokens in one document: bounds parsing work before validation. */
-  maxTokens: number;
-  /** graphql-armor's cost: objects 2, scalars 1, times 1.5 per level of depth. */
-  maxCost: number;
-  rateLimit: {
-    windowSeconds: number;
-    /** Requests per window per signed-in user. */
-    perUser: number;
-    /** Requests per window per API client (partners send in bulk). */
-    perClient: number;
-    /** Requests per window per address without a token (login, refresh). */
-    perAnonymousAddress: number;
+/**
+ * The gateway's limits on what one request may ask and how often: the
+ * platform config's `gatewayLimits` (environment variables and defaults in
+ * packages/platform/src/config/gateway-limits.ts, documented in gateway/README.md).
+ */
+export type GatewaySecurityOptions = GatewayLimits;
+
+export const DEFAULT_SECURITY: GatewaySecurityOptions = DEFAULT_GATEWAY_LIMITS;
+
+/** The configured limits with a caller's overrides on top (tests and the bench narrow or widen one budget). */
+export function securityOptions(overrides: Partial<GatewaySecurityOptions> = {}, base: GatewaySecurityOptions = DEFAULT_SECURITY): GatewaySecurityOptions {
+  return {
+    ...base,
+    ...overrides,
+    rateLimit: { ...base.rateLimit, ...overrides.rateLimit },
+    signInLimit: { ...base.signInLimit, ...overrides.signInLimit },
   };
-}
-
-export const DEFAULT_SECURITY: GatewaySecurityOptions = {
-  maxBodyBytes: 1_000_000,
-  // The workbench's deepest operation (queueChanged → entry → application → scoring…) is 5 levels.
-  maxDepth: 8,
-  maxAliases: 15,
-  maxDirectives: 20,
-  maxTokens: 2_000,
-  maxCost: 5_000,
-  rateLimit: { windowSeconds: 60, perUser: 1_200, perClient: 3_000, perAnonymousAddress: 120 },
-};
-
-export function securityOptions(overrides: Partial<GatewaySecurityOptions> = {}): GatewaySecurityOptions {
-  return { ...DEFAULT_SECURITY, ...overrides, rateLimit: { ...DEFAULT_SECURITY.rateLimit, ...overrides.rateLimit } };
 }
 
 /**

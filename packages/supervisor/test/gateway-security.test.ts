@@ -1,9 +1,11 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type RunningGateway, sha256Hex, startGateway, trustedDocuments } from '@tandem/gateway';
-import { InProcessBus, loadConfig, type SubgraphName } from '@tandem/platform';
+import { INTERNAL_CONTEXT_HEADER, InProcessBus, loadConfig, REQUEST_ID_HEADER, type SubgraphName, verifyInternalContext } from '@tandem/platform';
 import { createTestDatabase } from '@tandem/platform/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type RunningTandem, startTandem } from '../src/tandem.js';
-import { gql, partnerToken } from './graph-client.js';
+import { gql, partnerToken, until } from './graph-client.js';
 
 const LOGIN = 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken } }';
 const ME = 'query Me { me { id email } }';
@@ -174,6 +176,207 @@ describe('gateway security', () => {
       const partnerStatuses = [];
       for (let i = 0; i < 5; i++) partnerStatuses.push((await post(gateway.url, { query: '{ __typename }' }, bearer(partner))).status);
       expect(partnerStatuses).toEqual([200, 200, 200, 200, 429]);
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it('brakes brute force on login and refreshToken per email and per address, counting failures only', async () => {
+    // A day-long window: a fixed window cannot roll over in the middle of the test.
+    const gateway = await secondGateway({ security: { signInLimit: { windowSeconds: 86_400, perAccount: 3, perAddress: 6 } } });
+    const attempt = (email: string, password: string) => post(gateway.url, { query: LOGIN, variables: { e: email, p: password } });
+    try {
+      // Successes do not count: more sign-ins than the budget all work.
+      for (let i = 0; i < 4; i++) expect((await attempt('analyst@demo.test', 'tandem-demo')).status).toBe(200);
+      for (let i = 0; i < 3; i++) expect((await attempt('readonly@demo.test', 'wrong-password')).body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+      // The account is over its budget: even the right password waits (the check never runs).
+      const limited = await attempt(' Readonly@Demo.test', 'tandem-demo');
+      expect(limited.status).toBe(429);
+      expect(limited.body.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+      const retryAfter = limited.body.errors?.[0].extensions?.retryAfterSeconds as number;
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(limited.headers.get('retry-after')).toBe(String(retryAfter));
+      expect(limited.body.data).toBeFalsy();
+      // Other accounts from this address still sign in…
+      expect((await attempt('senior@demo.test', 'tandem-demo')).body.data?.login.accessToken).toBeTruthy();
+      // …until the address has failed 6 times across accounts. Aliases are a guess each, if they run: here the
+      // first failure nulls the whole mutation, so the second never checks its password and is not counted.
+      const aliased = await post(gateway.url, {
+        query:
+          'mutation { a: login(email: "x1@demo.test", password: "nope") { accessToken } b: login(email: "x2@demo.test", password: "nope") { accessToken } }',
+      });
+      expect(aliased.body.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+      expect((await attempt('x3@demo.test', 'nope')).body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+      const guess = await post(gateway.url, { query: 'mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken } }', variables: { t: 'guessed' } });
+      expect(guess.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+      const stuffed = await attempt('admin@demo.test', 'tandem-demo');
+      expect(stuffed.status).toBe(429);
+      const refresh = await post(gateway.url, {
+        query: 'mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken } }',
+        variables: { t: 'guessed-again' },
+      });
+      expect(refresh.status).toBe(429);
+      expect(refresh.body.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+      // Another gateway's budgets are its own here (no Redis in this test): the brake is per window, never a lock on the account.
+      expect((await gql(url, LOGIN, { e: 'readonly@demo.test', p: 'tandem-demo' })).body.data?.login.accessToken).toBeTruthy();
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it('brakes brute force on /oauth/token per client_id, answering 429 slow_down with Retry-After', async () => {
+    const gateway = await secondGateway({ security: { signInLimit: { windowSeconds: 86_400, perAccount: 2, perAddress: 50 } } });
+    const base = gateway.url.replace(/\/graphql$/, '');
+    const token = (clientId: string, secret: string) =>
+      fetch(`${base}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }),
+      });
+    try {
+      for (let i = 0; i < 3; i++) expect((await token('demo-partner', 'tandem-demo-secret')).status).toBe(200);
+      for (let i = 0; i < 2; i++) expect((await token('demo-partner', 'wrong')).status).toBe(401);
+      const limited = await token('demo-partner', 'tandem-demo-secret');
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('cache-control')).toBe('no-store');
+      const seconds = Number(limited.headers.get('retry-after'));
+      expect(seconds).toBeGreaterThanOrEqual(1);
+      const body = (await limited.json()) as { error: string; error_description: string };
+      expect(body).toEqual({ error: 'slow_down', error_description: `Too many failed attempts: retry in ${seconds} s` });
+      // Another client is not held back by demo-partner's failures.
+      expect((await token('acme-partner', 'tandem-demo-secret')).status).toBe(200);
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it('carries one request id from the caller through every subgraph, into the events each change causes, and back', async () => {
+    // A recording proxy in front of each subgraph: what the gateway sends is what a subgraph gets.
+    const seen: { subgraph: string; header?: string; signed?: string }[] = [];
+    const proxies = await Promise.all(
+      tandem.subgraphs.map(async (s) => {
+        const server = createServer(async (req, res) => {
+          const chunks: Buffer[] = [];
+          for await (const c of req) chunks.push(c as Buffer);
+          const token = req.headers[INTERNAL_CONTEXT_HEADER] as string | undefined;
+          const signed = token ? (await verifyInternalContext(token, loadConfig({ TANDEM_MODE: 'demo' }).internalSecret))?.requestId : undefined;
+          seen.push({ subgraph: s.name, header: req.headers[REQUEST_ID_HEADER] as string | undefined, signed });
+          const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k))) as Record<
+            string,
+            string
+          >;
+          const answer = await fetch(s.url, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
+          res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+          res.end(Buffer.from(await answer.arrayBuffer()));
+        });
+        await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+        return { name: s.name, server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` };
+      }),
+    );
+    const gateway = await secondGateway({ subgraphUrls: Object.fromEntries(proxies.map((p) => [p.name, p.url])) as Record<SubgraphName, string> });
+    const events: { source: string; type: string; requestId?: string }[] = [];
+    const stopListening = tandem.bus.listen((e) => void events.push(e));
+    try {
+      const base = gateway.url.replace(/\/graphql$/, '');
+      const partner = await partnerToken(base);
+      const submitId = `trace-submit-${Date.now()}`;
+      const submitted = await post(
+        gateway.url,
+        {
+          query: 'mutation($i: SubmitApplicationInput!) { submitApplication(input: $i) { application { id } } }',
+          variables: {
+            i: {
+              externalId: submitId,
+              applicant: { firstName: 'Rae', lastName: 'Trace', dateOfBirth: '1983-03-03', housing: 'RENT', employment: { type: 'FIXED', yearsEmployed: 5 } },
+              financials: { monthlyIncome: 4000, monthlyExpenses: 1200, pastArrears: false },
+              loan: { amount: 24_000, termMonths: 36, purpose: 'CAR' },
+            },
+          },
+        },
+        { ...bearer(partner), [REQUEST_ID_HEADER]: submitId },
+      );
+      expect(submitted.headers.get(REQUEST_ID_HEADER)).toBe(submitId);
+      const applicationId = submitted.body.data?.submitApplication.application.id as string;
+      // The change's events, and the ones they cause in other subgraphs (scoring, then the queue), carry the same id.
+      await until(async () => {
+        const sources = new Set(events.filter((e) => e.requestId === submitId).map((e) => e.source));
+        return ['applications', 'scoring', 'queue'].every((x) => sources.has(x));
+      });
+
+      // A query that fans out to five subgraphs: every fetch carries the caller's id, in the header and in the signed context.
+      const admin = (await signIn(gateway.url, 'admin@demo.test')).accessToken;
+      seen.length = 0;
+      const queryId = `trace-query-${Date.now()}`;
+      const read = await post(
+        gateway.url,
+        {
+          query: 'query($id: ID!) { me { id } application(id: $id) { id scoring { score } queueEntry { id assignee { id } } decisions { id } } }',
+          variables: { id: applicationId },
+        },
+        { ...bearer(admin), [REQUEST_ID_HEADER]: queryId },
+      );
+      expect(read.body.errors).toBeUndefined();
+      expect(read.headers.get(REQUEST_ID_HEADER)).toBe(queryId);
+      expect(new Set(seen.map((x) => x.subgraph))).toEqual(new Set(['identity', 'applications', 'scoring', 'queue', 'decisions']));
+      for (const x of seen) expect(x, x.subgraph).toMatchObject({ header: queryId, signed: queryId });
+
+      // No id, or one that is not an id: the gateway makes one.
+      for (const sent of [undefined, 'x', 'a\nforged log line']) {
+        const r = await post(gateway.url, { query: '{ __typename }' }, sent === undefined ? {} : { [REQUEST_ID_HEADER]: encodeURI(sent) });
+        expect(r.headers.get(REQUEST_ID_HEADER)).toMatch(/^[0-9a-f-]{36}$/);
+      }
+    } finally {
+      await stopListening();
+      await gateway.stop();
+      for (const p of proxies) await new Promise((r) => p.server.close(r));
+    }
+  });
+
+  it('exports Prometheus metrics per operation: latency, errors by code (refusals before Apollo too), subscriptions and fan-out', async () => {
+    const base = url.replace(/\/graphql$/, '');
+    const gateway = await secondGateway({ security: { rateLimit: { windowSeconds: 86_400, perUser: 1, perClient: 1, perAnonymousAddress: 1_000 } } });
+    const rateLimitedCount = async () =>
+      Number(/tandem_graphql_errors_total\{service="gateway",code="RATE_LIMITED"\} (\d+)/.exec(await (await fetch(`${base}/metrics`)).text())?.[1] ?? 0);
+    try {
+      await post(gateway.url, { query: 'query MetricsProbe { me { id } }' }, bearer(analyst));
+      const before = await rateLimitedCount();
+      const refused = await post(gateway.url, { query: 'query MetricsProbe { me { id } }' }, bearer(analyst));
+      expect(refused.status).toBe(429);
+      // Refused before Apollo ran, and still counted.
+      expect(await rateLimitedCount()).toBe(before + 1);
+      await post(url, { query: '{ reviewQueu { totalCount } }' }, bearer(analyst));
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      expect(metrics).toMatch(/tandem_graphql_operation_seconds_bucket\{[^}]*service="gateway"[^}]*operation="MetricsProbe"[^}]*\} [1-9]/);
+      // The subgraph behind it records its part of the same operation.
+      expect(metrics).toMatch(/tandem_graphql_operation_seconds_count\{service="identity",operation="MetricsProbe__identity__\d+"[^}]*\} [1-9]/);
+      expect(metrics).toMatch(/tandem_graphql_errors_total\{service="gateway",code="RATE_LIMITED"\} [1-9]/);
+      expect(metrics).toMatch(/tandem_graphql_errors_total\{service="gateway",code="GRAPHQL_VALIDATION_FAILED"\} [1-9]/);
+      expect(metrics).toMatch(/^tandem_subscriptions_open \d+/m);
+      expect(metrics).toMatch(/^# TYPE tandem_subscription_events_total counter/m);
+      expect(metrics).toMatch(/^# TYPE tandem_events_handled_total counter/m);
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it('answers /health while the process lives, and /ready only when the schema, every subgraph and the budgets’ store answer', async () => {
+    const base = url.replace(/\/graphql$/, '');
+    expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${base}/ready`);
+    expect(ready.status).toBe(200);
+    // The same gateway with one subgraph gone: alive, but not ready.
+    const gone = createServer();
+    await new Promise<void>((r) => gone.listen(0, '127.0.0.1', r));
+    const deadUrl = `http://127.0.0.1:${(gone.address() as AddressInfo).port}/graphql`;
+    await new Promise((r) => gone.close(r));
+    const subgraphUrls = { ...Object.fromEntries(tandem.subgraphs.map((s) => [s.name, s.url])), scoring: deadUrl } as Record<SubgraphName, string>;
+    const gateway = await secondGateway({ subgraphUrls });
+    try {
+      const gatewayBase = gateway.url.replace(/\/graphql$/, '');
+      expect((await fetch(`${gatewayBase}/health`)).status).toBe(200);
+      const notReady = await fetch(`${gatewayBase}/ready`);
+      expect(notReady.status).toBe(503);
+      expect(await notReady.json()).toEqual({ status: 'not-ready' });
     } finally {
       await gateway.stop();
     }

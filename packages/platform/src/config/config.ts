@@ -1,4 +1,7 @@
 import { resolve } from 'node:path';
+import { type GatewayLimits, gatewayLimitsFrom } from './gateway-limits.js';
+
+export * from './gateway-limits.js';
 
 /**
  * One place that reads the environment. Every process (subgraph, gateway,
@@ -34,6 +37,8 @@ export interface TandemConfig {
   runJobs: boolean;
   /** Demo mode: keep submitting demo applications (off for benchmarks and browser tests). */
   demoTrickle: boolean;
+  /** Depth, cost, aliases, tokens, directives, body size and rate-limit budgets at the gateway (gateway-limits.ts). */
+  gatewayLimits: GatewayLimits;
 }
 
 export const SUBGRAPHS = ['identity', 'applications', 'scoring', 'queue', 'decisions', 'analytics'] as const;
@@ -66,9 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
     if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${name} must be a port number, got ${raw}`);
     return n;
   };
-  const subgraphPorts = Object.fromEntries(
-    SUBGRAPHS.map((s) => [s, port(`${s.toUpperCase()}_PORT`, DEFAULT_PORTS[s])]),
-  ) as Record<SubgraphName, number>;
+  const subgraphPorts = Object.fromEntries(SUBGRAPHS.map((s) => [s, port(`${s.toUpperCase()}_PORT`, DEFAULT_PORTS[s])])) as Record<SubgraphName, number>;
   const jwtSecret = env.JWT_SECRET ?? (mode === 'demo' ? DEMO_JWT_SECRET : '');
   const internalSecret = env.INTERNAL_SECRET ?? (mode === 'demo' ? DEMO_INTERNAL_SECRET : '');
   if (jwtSecret.length < 32 || internalSecret.length < 32) {
@@ -82,9 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
     gatewayPort: port('PORT', 4000),
     embeddedPostgresPort: port('EMBEDDED_POSTGRES_PORT', 54329),
     subgraphPorts,
-    subgraphUrlOverrides: Object.fromEntries(
-      SUBGRAPHS.filter((s) => env[`${s.toUpperCase()}_URL`]).map((s) => [s, env[`${s.toUpperCase()}_URL`] as string]),
-    ),
+    subgraphUrlOverrides: Object.fromEntries(SUBGRAPHS.filter((s) => env[`${s.toUpperCase()}_URL`]).map((s) => [s, env[`${s.toUpperCase()}_URL`] as string])),
     subgraphHost: env.SUBGRAPH_HOST ?? '127.0.0.1',
     jwtSecret,
     internalSecret,
@@ -94,6 +95,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
     webDist: env.TANDEM_WEB_DIST || undefined,
     runJobs: env.TANDEM_JOBS !== 'off',
     demoTrickle: env.TANDEM_DEMO_TRICKLE !== 'off',
+    gatewayLimits: gatewayLimitsFrom(env, (message) => {
+      throw new ConfigError(message);
+    }),
   };
 }
 
