@@ -180,6 +180,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     executeQuery: executeAs,
     authenticate: (authorization) => callerFromAuthorization(authorization, config.jwtSecret, revocations),
     revocations, // open sockets are re-checked against it: a logout closes them (4401)
+    // The same depth, cost, alias, directive and token limits as HTTP (none when the layers are off, for the bench).
+    documentLimits: layers ? { validationRules: protections.validationRules, maxTokens: security.maxTokens } : undefined,
     keepAliveMs: 15_000, // pings: a socket that misses one is terminated
   });
 

@@ -1,7 +1,8 @@
 import { type Caller, createLogger, type EventBus, type RevocationList } from '@tandem/platform';
-import { type DocumentNode, type ExecutionArgs, GraphQLError, type GraphQLSchema, parse, print, validate } from 'graphql';
+import { type DocumentNode, type ExecutionArgs, GraphQLError, type GraphQLSchema, parse, print, specifiedRules, type ValidationRule, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { exceedsTokens } from '../security/request-admission.js';
 import { SessionWatch } from './session-watch.js';
 import {
   createSubscriptionExecutor,
@@ -42,6 +43,12 @@ export interface SubscriptionEndpointOptions extends SubscriptionExecutorOptions
   revocations?: Pick<RevocationList, 'isRevoked'>;
   /** How often open connections' tokens are checked again (revocation: logout, permission change); expiry is timed exactly. */
   sessionCheckMs?: number;
+  /**
+   * The limits HTTP requests meet, for documents sent over the socket too: the
+   * gateway's extra validation rules (graphql-armor: depth, cost, aliases,
+   * directives) and the token count checked before parsing.
+   */
+  documentLimits?: { validationRules?: readonly ValidationRule[]; maxTokens?: number };
 }
 
 export interface SubscriptionEndpoint {
@@ -73,7 +80,7 @@ export function attachSubscriptionEndpoint(opts: SubscriptionEndpointOptions): S
           ),
     opts.sessionCheckMs ?? 1_000,
   );
-  const documents = new DocumentCache();
+  const documents = new DocumentCache(opts.documentLimits);
 
   const cutAfterGrace = (socket: WebSocket) => {
     setTimeout(() => {
@@ -168,6 +175,13 @@ export function attachSubscriptionEndpoint(opts: SubscriptionEndpointOptions): S
 class DocumentCache {
   private schema?: GraphQLSchema;
   private readonly byText = new Map<string, { document?: DocumentNode; errors?: readonly GraphQLError[] }>();
+  private readonly rules: readonly ValidationRule[];
+  private readonly maxTokens?: number;
+
+  constructor(limits: SubscriptionEndpointOptions['documentLimits'] = {}) {
+    this.rules = [...specifiedRules, ...(limits.validationRules ?? [])];
+    this.maxTokens = limits.maxTokens;
+  }
 
   get(schema: GraphQLSchema, text: string): { document?: DocumentNode; errors?: readonly GraphQLError[] } {
     if (schema !== this.schema) {
@@ -177,9 +191,15 @@ class DocumentCache {
     let checked = this.byText.get(text);
     if (!checked) {
       try {
+        if (this.maxTokens !== undefined && exceedsTokens(text, this.maxTokens)) {
+          // Not cached: a long text is refused before any work, and must not fill the cache.
+          return { errors: [new GraphQLError('Query is too long', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })] };
+        }
         // No locations: the cached tree is shared by every subscription using it for as long as they live.
         const document = parse(text, { noLocation: true });
-        const errors = validate(schema, document);
+        const errors = validate(schema, document, this.rules).map((e) =>
+          e.extensions?.code ? e : new GraphQLError(e.message, { extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } }),
+        );
         checked = errors.length ? { errors } : { document };
       } catch (err) {
         checked = { errors: [err instanceof GraphQLError ? err : new GraphQLError(String(err))] };

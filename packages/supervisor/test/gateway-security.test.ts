@@ -5,7 +5,7 @@ import { INTERNAL_CONTEXT_HEADER, InProcessBus, loadConfig, REQUEST_ID_HEADER, t
 import { createTestDatabase } from '@tandem/platform/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type RunningTandem, startTandem } from '../src/tandem.js';
-import { gql, partnerToken, until } from './graph-client.js';
+import { gql, partnerToken, until, wsClient } from './graph-client.js';
 
 const LOGIN = 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken } }';
 const ME = 'query Me { me { id email } }';
@@ -68,6 +68,40 @@ describe('gateway security', () => {
       expect(r.status, limit).toBe(400);
       expect(r.body.errors?.[0].extensions?.code, limit).toMatch(/GRAPHQL_VALIDATION_FAILED|BAD_USER_INPUT|GRAPHQL_PARSE_FAILED/);
       expect(r.text, limit).not.toMatch(/\d+ (allowed|max)|maxCost|stacktrace/i);
+    }
+  });
+
+  it('holds documents sent over the socket to the same limits, keeping the connection', async () => {
+    const client = wsClient(url, analyst);
+    const firstError = (query: string) =>
+      new Promise<{ code?: string; message: string }>((resolve) => {
+        client.subscribe(
+          { query },
+          {
+            next: () => resolve({ message: 'accepted' }),
+            error: (e) => {
+              const err = (Array.isArray(e) ? e[0] : e) as { message: string; extensions?: { code?: string } };
+              resolve({ code: err.extensions?.code, message: err.message });
+            },
+            complete: () => resolve({ message: 'completed' }),
+          },
+        );
+      });
+    try {
+      const deep = await firstError(
+        'subscription { queueChanged { entry { application { queueEntry { application { queueEntry { application { queueEntry { application { id } } } } } } } } } }',
+      );
+      // The same refusal HTTP gives (graphql-armor's rules answer BAD_USER_INPUT).
+      expect(deep).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('Query is too deep') });
+      const aliases = await firstError(`subscription { queueChanged { kind ${Array.from({ length: 20 }, (_, i) => `k${i}: kind`).join(' ')} } }`);
+      expect(aliases).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('Query uses too many aliases') });
+      const long = await firstError(`subscription { queueChanged { ${'kind '.repeat(2_100)} } }`);
+      expect(long).toMatchObject({ code: 'GRAPHQL_PARSE_FAILED', message: 'Query is too long' });
+      // The socket survives refusals: a valid subscription on it is accepted.
+      const accepted = await Promise.race([firstError('subscription { queueChanged { kind } }'), new Promise((r) => setTimeout(() => r('open'), 1_000))]);
+      expect(accepted).toBe('open');
+    } finally {
+      await client.dispose();
     }
   });
 
