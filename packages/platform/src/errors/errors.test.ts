@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { GraphQLError } from 'graphql';
-import { badInput, conflict, formatError } from './errors.js';
+import { describe, expect, it } from 'vitest';
+import { badInput, conflict, formatError, unexpectedErrorLogging } from './errors.js';
 
 describe('formatError', () => {
   it('keeps our coded errors and their details', () => {
@@ -20,5 +20,27 @@ describe('formatError', () => {
   it('passes GraphQL validation errors through', () => {
     const v = new GraphQLError('Cannot query field "nope"', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
     expect(formatError({ message: v.message, extensions: v.extensions }, v).message).toContain('nope');
+  });
+});
+
+describe('unexpectedErrorLogging', () => {
+  const run = async (errors: GraphQLError[]) => {
+    const lines: { obj: Record<string, unknown>; msg: string }[] = [];
+    const log = { error: (obj: Record<string, unknown>, msg: string) => lines.push({ obj, msg }) };
+    const listener = await unexpectedErrorLogging<{ log: typeof log }>().requestDidStart?.({} as never);
+    await listener?.didEncounterErrors?.({ errors, contextValue: { log } } as never);
+    return lines;
+  };
+  it("logs an unexpected error with its cause through the request's own logger (which carries the request id)", async () => {
+    const cause = new Error('relation "x" does not exist');
+    const lines = await run([new GraphQLError('relation "x" does not exist', { originalError: cause, path: ['application'] })]);
+    expect(lines).toEqual([{ obj: { err: cause, path: ['application'] }, msg: 'unexpected error in resolver' }]);
+  });
+  it("does not log a caller's mistakes", async () => {
+    const lines = await run([
+      new GraphQLError('bad', { originalError: badInput('bad') }),
+      new GraphQLError('Cannot query field', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
+    ]);
+    expect(lines).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { createLogger } from '../logging/logger.js';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { createLogger, type Logger } from '../logging/logger.js';
 
 /**
  * The only error codes a caller ever sees. Anything else thrown inside a
@@ -26,19 +27,50 @@ export class TandemError extends GraphQLError {
   }
 }
 
-export const badInput = (message: string, details?: Record<string, unknown>) =>
-  new TandemError(ErrorCode.BAD_USER_INPUT, message, details);
-export const notFound = (what: string, id?: string) =>
-  new TandemError(ErrorCode.NOT_FOUND, id ? `${what} ${id} not found` : `${what} not found`);
-export const conflict = (message: string, details?: Record<string, unknown>) =>
-  new TandemError(ErrorCode.CONFLICT, message, details);
+export const badInput = (message: string, details?: Record<string, unknown>) => new TandemError(ErrorCode.BAD_USER_INPUT, message, details);
+export const notFound = (what: string, id?: string) => new TandemError(ErrorCode.NOT_FOUND, id ? `${what} ${id} not found` : `${what} not found`);
+export const conflict = (message: string, details?: Record<string, unknown>) => new TandemError(ErrorCode.CONFLICT, message, details);
 export const forbidden = (message = 'You are not allowed to do that') => new TandemError(ErrorCode.FORBIDDEN, message);
 export const unauthenticated = (message = 'Sign in first') => new TandemError(ErrorCode.UNAUTHENTICATED, message);
 
-const KNOWN = new Set<string>([...Object.values(ErrorCode), 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
+const KNOWN = new Set<string>([
+  ...Object.values(ErrorCode),
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
 
 const log = createLogger('errors');
+
+// type-graphql throws ArgumentValidationError for class-validator failures.
+const isArgumentValidation = (original: unknown) => !!original && typeof original === 'object' && (original as Error).name === 'ArgumentValidationError';
+
+/** An error formatError hides as INTERNAL_SERVER_ERROR: a fault of ours, never a caller's mistake. */
+export function isUnexpectedError(error: GraphQLError): boolean {
+  const original = unwrapResolverError(error);
+  const code = error.extensions?.code as string | undefined;
+  return !(original instanceof TandemError) && !(code && KNOWN.has(code) && code !== 'INTERNAL_SERVER_ERROR') && !isArgumentValidation(original);
+}
+
+/**
+ * Logs each unexpected error once, with its stack, through the request's own
+ * logger when the context has one (so the line carries the request id).
+ */
+export function unexpectedErrorLogging<C extends object>(): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          const requestLog = (contextValue as { log?: Logger }).log ?? log;
+          for (const e of errors) if (isUnexpectedError(e)) requestLog.error({ err: unwrapResolverError(e), path: e.path }, 'unexpected error in resolver');
+        },
+      };
+    },
+  };
+}
 
 /**
  * Apollo formatError for every server: keeps our coded errors and GraphQL's
@@ -52,12 +84,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const { stacktrace: _s, exception: _e, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
     return { ...formatted, extensions };
   }
-  // type-graphql throws ArgumentValidationError for class-validator failures
-  // and graphql-js throws plain GraphQLErrors for bad scalar literals.
-  if (original && typeof original === 'object' && (original as Error).name === 'ArgumentValidationError') {
+  if (isArgumentValidation(original)) {
     return { message: 'Argument validation failed', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.BAD_USER_INPUT } };
   }
-  log.error({ err: original, path: formatted.path }, 'unexpected error in resolver');
+  // Logged where the request's logger (and so its request id) is at hand: unexpectedErrorLogging().
   return {
     message: 'Internal error: the request could not be completed',
     path: formatted.path,

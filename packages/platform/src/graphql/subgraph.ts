@@ -4,19 +4,19 @@ import type { Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
-import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Migration } from '@mikro-orm/migrations';
 import type { Constructor } from '@mikro-orm/core';
+import type { Migration } from '@mikro-orm/migrations';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { GraphQLError, type GraphQLSchema, parse, print } from 'graphql';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
-import { declarePermissions, PERMISSION_DIRECTIVE_LINK } from '../auth/permission-directive.js';
 import { permissionAuthChecker } from '../auth/auth-checker.js';
+import { declarePermissions, PERMISSION_DIRECTIVE_LINK } from '../auth/permission-directive.js';
 import { INTERNAL_CONTEXT_HEADER, REQUEST_ID_HEADER, verifyInternalContext } from '../auth/request-context.js';
 import type { SubgraphName, TandemConfig } from '../config/config.js';
 import { openSubgraphDatabase } from '../db/orm.js';
-import { badInput, formatError } from '../errors/errors.js';
+import { badInput, formatError, unexpectedErrorLogging } from '../errors/errors.js';
 import type { EventBus } from '../events/event-bus.js';
-import { OutboxRelay, idempotentConsumer, type ConsumerHandlers } from '../events/outbox.js';
+import { type ConsumerHandlers, idempotentConsumer, OutboxRelay } from '../events/outbox.js';
 import { closeServer, createHttpHost, listen } from '../http/apollo-http.js';
 import { metricsPlugin } from '../http/metrics-plugin.js';
 import type { Scheduler } from '../jobs/scheduler.js';
@@ -149,7 +149,7 @@ export async function startSubgraph<S>(
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     // Inline tracing (ftv1) is for Apollo's hosted studio, which we do not use: it costs a trace per resolver.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), metricsPlugin(module.name)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), metricsPlugin(module.name), unexpectedErrorLogging()],
   });
   await apollo.start();
 
