@@ -5,6 +5,7 @@ import { DriftAlertRecord, DriftRunRecord } from './data/drift.entity.js';
 import { ApplicationDecisionRecord, LoanOutcomeRecord } from './data/loan-outcome.entity.js';
 import { scoringMigrations } from './data/migrations/0001-scoring.js';
 import { registryAndMonitoringMigrations } from './data/migrations/0002-registry-and-monitoring.js';
+import { scoreExplanationMigrations } from './data/migrations/0003-score-explanations.js';
 import { ModelRegistry } from './data/model-registry.js';
 import { seedDemoModels } from './data/model-registry-commands.js';
 import { ModelDeploymentRecord, ModelRegistryAuditRecord, ModelVersionRecord } from './data/model-version.entity.js';
@@ -21,6 +22,7 @@ import { DriftAlertResolver } from './schema/drift-alert.resolver.js';
 import { ModelRegistryResolver } from './schema/model-registry.resolver.js';
 import { MonitoringResolver } from './schema/monitoring.resolver.js';
 import { RoutingPolicyResolver } from './schema/routing-policy.resolver.js';
+import { ScoreReplayResolver } from './schema/score-replay.resolver.js';
 import { ApplicationScoringResolver } from './schema/scoring.resolver.js';
 import { Application } from './schema/scoring.types.js';
 
@@ -41,7 +43,7 @@ const DEMO_MAX_AUTO_AMOUNT: Record<string, number> = { demo: 20_000, acme: 50_00
  */
 export const scoringSubgraph: SubgraphModule<ScoringServices> = {
   name: 'scoring',
-  resolvers: [ApplicationScoringResolver, RoutingPolicyResolver, DriftAlertResolver, ModelRegistryResolver, MonitoringResolver],
+  resolvers: [ApplicationScoringResolver, RoutingPolicyResolver, DriftAlertResolver, ModelRegistryResolver, MonitoringResolver, ScoreReplayResolver],
   // No query returns the Application stub: it enters the schema as an entity that _entities resolves.
   orphanedTypes: [Application],
   entities: [
@@ -56,7 +58,7 @@ export const scoringSubgraph: SubgraphModule<ScoringServices> = {
     DriftRunRecord,
     DriftAlertRecord,
   ],
-  migrations: [...scoringMigrations, ...registryAndMonitoringMigrations],
+  migrations: [...scoringMigrations, ...registryAndMonitoringMigrations, ...scoreExplanationMigrations],
   referenceResolvers: {
     // Scoring holds no application data: the reference is the id, and `scoring` resolves from it per tenant.
     Application: (ref: { id: string }, ctx: SubgraphContext) => {

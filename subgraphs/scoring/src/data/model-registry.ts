@@ -50,6 +50,20 @@ export class ModelRegistry {
     return { champion, challenger };
   }
 
+  /**
+   * The model that produced a stored score, to replay it: the tenant's
+   * registered version of that name and version, or the built-in model when
+   * it is that version. With the stored sha256 (scores since migration 0003)
+   * only the byte-identical ONNX file qualifies; null when none is available.
+   */
+  async forReplay(em: EntityManager, tenantId: string, name: string, version: string, sha256: string | null): Promise<ServingModel | null> {
+    const candidates: ServingModel[] = [];
+    if (await new ModelRegistryRepository(em).findVersion(tenantId, name, version)) candidates.push(await this.open(em, tenantId, name, version));
+    const builtIn = this.builtIn();
+    if (builtIn.name === name && builtIn.version === version) candidates.push(builtIn);
+    return candidates.find((c) => sha256 === null || c.model.sha256 === sha256) ?? null;
+  }
+
   builtIn(): ServingModel {
     return { name: this.defaultModel.card.name, version: this.defaultModel.card.version, model: this.defaultModel, builtIn: true };
   }

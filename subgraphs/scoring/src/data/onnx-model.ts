@@ -10,6 +10,7 @@
  * (used by assess) does too.
  */
 
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -53,18 +54,23 @@ export class OnnxCreditModel {
   readonly featureCount: number;
   /** the trees onnxruntime evaluates, read from model.onnx; null for a non-tree model */
   readonly trees: TreeEnsemble | null;
+  /** sha256 (hex) of model.onnx: identifies the exact model a score came from */
+  readonly sha256: string;
   readonly #inputName: string;
   readonly #outputName: string;
   readonly #explainer: Explainer;
+  readonly #explainBatch: (modelInputs: readonly ArrayLike<number>[]) => Explanation[];
 
   private constructor(
     readonly directory: string,
     readonly card: ModelCard,
     private readonly session: ort.InferenceSession,
     trees: TreeEnsemble | null,
+    sha256: string,
   ) {
     this.featureCount = card.features.length;
     this.trees = trees;
+    this.sha256 = sha256;
     this.#inputName = card.onnx.input.name;
     this.#outputName = card.onnx.output.name;
     if (!session.inputNames.includes(this.#inputName) || !session.outputNames.includes(this.#outputName)) {
@@ -79,8 +85,10 @@ export class OnnxCreditModel {
         const { bias, contributions } = shap(x);
         return explanationFromShap(card, bias, contributions);
       };
+      this.#explainBatch = (rows) => shap.batch(rows).map(({ bias, contributions }) => explanationFromShap(card, bias, contributions));
     } else {
       this.#explainer = (x) => explain(x, card);
+      this.#explainBatch = (rows) => rows.map((x) => explain(x, card));
     }
     registerExplainer(card, this.#explainer);
   }
@@ -98,6 +106,11 @@ export class OnnxCreditModel {
     return this.#explainer(modelInput);
   }
 
+  /** explain() of each row, the same values; for a batch, TreeSHAP walks the trees once for all rows (cache-friendly). */
+  explainBatch(modelInputs: readonly ArrayLike<number>[]): Explanation[] {
+    return this.#explainBatch(modelInputs);
+  }
+
   /** Opens a version directory without caching; prefer loadCreditModel. */
   static async open(versionDir: string): Promise<OnnxCreditModel> {
     const card = await readModelCard(versionDir);
@@ -109,7 +122,7 @@ export class OnnxCreditModel {
       intraOpNumThreads: 1,
       interOpNumThreads: 1,
     });
-    return new OnnxCreditModel(versionDir, card, session, trees);
+    return new OnnxCreditModel(versionDir, card, session, trees, createHash('sha256').update(onnxBytes).digest('hex'));
   }
 
   /** Probability of default per vector (vectors from extractFeatures, card order). */

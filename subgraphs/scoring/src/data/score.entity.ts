@@ -39,6 +39,18 @@ export class ScoreRecord {
   @Property({ type: 'jsonb' })
   featureVector!: number[];
 
+  /** sha256 of the ONNX file that scored it (null before migration 0003) */
+  @Property({ type: 'text', nullable: true })
+  modelSha256?: string | null;
+
+  /** The explanation's base value (TreeSHAP: the expected logit; logistic: the intercept); logit = baseValue + Σ contributions. Null before 0003. */
+  @Property({ type: 'double', nullable: true })
+  baseValue?: number | null;
+
+  /** One logit contribution per model input, card order like featureVector (SHAP or linear). Null before 0003. */
+  @Property({ type: 'jsonb', nullable: true })
+  contributions?: number[] | null;
+
   @Property({ type: 'double' })
   probabilityOfDefault!: number;
 

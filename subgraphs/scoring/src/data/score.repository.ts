@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { ScoreRecord } from './score.entity.js';
+import { ShadowScoreRecord } from './shadow-score.entity.js';
 
 // Application ids arrive from other subgraphs' references; anything that is not
 // a UUID cannot be an application and must not reach a uuid column as a query error.
@@ -14,6 +15,17 @@ export class ScoreRepository {
   findByApplicationId(tenantId: string, applicationId: string): Promise<ScoreRecord | null> {
     if (!UUID.test(applicationId)) return Promise.resolve(null);
     return this.em.findOne(ScoreRecord, { tenantId, applicationId });
+  }
+
+  findById(tenantId: string, id: string): Promise<ScoreRecord | null> {
+    if (!UUID.test(id)) return Promise.resolve(null);
+    return this.em.findOne(ScoreRecord, { tenantId, id });
+  }
+
+  /** The challengers' shadow scores of one application, oldest first. */
+  shadowScores(tenantId: string, applicationId: string): Promise<ShadowScoreRecord[]> {
+    if (!UUID.test(applicationId)) return Promise.resolve([]);
+    return this.em.find(ShadowScoreRecord, { tenantId, applicationId }, { orderBy: { scoredAt: 'asc', modelVersion: 'asc' } });
   }
 
   /** Batches the score look-ups of one request (Application.scoring) into one query. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildTree, buildTreeEnsemble, leafIndex, predictMargin, type Tree, type TreeEnsemble, type TreeNodes } from './tree-ensemble.js';
-import { createIntervalTableShap, createLeafTableShap, createTreeShap, treeShap } from './tree-shap.js';
+import { createIntervalTableShap, createLeafTableShap, createTreeShap, type TreeShap, treeShap } from './tree-shap.js';
 
 /**
  * Brute-force Shapley values of the path-dependent value function
@@ -147,7 +147,72 @@ describe('treeShap', () => {
         }
         expect(() => fast([1])).toThrow(RangeError);
       }
+      // a batch gives each row's values bit for bit, missing values included
+      const shap = createTreeShap(ensemble, { accumulate });
+      const batchRows = [...rows, [0.5, 2, 0, 10], [-9, -9, -9, -9], [9, 9, 9, 9]];
+      expect(shap.batch(batchRows)).toEqual(batchRows.map((x) => shap(x)));
+      expect(() => shap.batch([[1]])).toThrow(RangeError);
     }
+  });
+
+  it('gives the recursion values from the interval tables on random ensembles sharing features and thresholds', () => {
+    // Deterministic LCG: trees of depth ≤ 4 over 5 features, thresholds from a small grid so
+    // trees share some and differ in others (the global bins must map onto each tree's intervals).
+    let seed = 12345;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const grid = [-1, -0.25, 0, 0.5, 1.5, 3];
+    const randomTree = (featureCount: number): Tree => {
+      const nodes: NodeSpec[] = [];
+      const grow = (depth: number, cover: number): number => {
+        const id = nodes.length;
+        if (depth === 4 || (depth > 0 && random() < 0.2)) {
+          nodes.push(leaf(random() * 2 - 1, cover));
+          return id;
+        }
+        nodes.push(split(Math.floor(random() * featureCount), grid[Math.floor(random() * grid.length)] as number, -1, -1, cover, random() < 0.5 ? 1 : 0));
+        const leftCover = cover * (0.2 + 0.6 * random());
+        const node = nodes[id] as NodeSpec;
+        node.left = grow(depth + 1, leftCover);
+        node.right = grow(depth + 1, cover - leftCover);
+        return id;
+      };
+      grow(0, 100);
+      return tree(nodes, featureCount);
+    };
+    const random5 = buildTreeEnsemble(
+      Array.from({ length: 40 }, () => randomTree(5)),
+      5,
+      0.3,
+    );
+    const fast64 = createIntervalTableShap(random5, F64);
+    const fast32 = createIntervalTableShap(random5);
+    expect(fast64).not.toBeNull();
+    expect(fast32).not.toBeNull();
+    const rowsSeen: number[][] = [];
+    for (let r = 0; r < 200; r++) {
+      // Half the values sit exactly on a grid threshold (x < t is false there), half between.
+      const x = Array.from({ length: 5 }, () => (random() < 0.5 ? (grid[Math.floor(random() * grid.length)] as number) : random() * 5 - 1.5));
+      const exact = treeShap(random5, x, F64);
+      const a = (fast64 as TreeShap)(x);
+      expect(a.bias).toBe(exact.bias);
+      a.contributions.forEach((c, i) => {
+        expect(c, `row ${x} feature ${i}`).toBeCloseTo(exact.contributions[i] as number, 12);
+      });
+      const reference32 = treeShap(random5, x);
+      const b = (fast32 as TreeShap)(x);
+      expect(b.bias).toBe(reference32.bias);
+      b.contributions.forEach((c, i) => {
+        expect(Math.abs(c - (reference32.contributions[i] as number))).toBeLessThan(1e-6);
+      });
+      rowsSeen.push(x);
+    }
+    const tree32 = fast32 as TreeShap;
+    const tree64 = fast64 as TreeShap;
+    expect(tree32.batch(rowsSeen)).toEqual(rowsSeen.map((x) => tree32(x)));
+    expect(tree64.batch(rowsSeen)).toEqual(rowsSeen.map((x) => tree64(x)));
   });
 
   it('sums trees in float32 by default (as xgboost), within float32 rounding of the float64 sum', () => {

@@ -16,11 +16,13 @@ import {
 import type { DriftAlertRecord } from '../data/drift.entity.js';
 import type { ModelRegistry, ServingModel } from '../data/model-registry.js';
 import { MonitoringRepository } from '../data/monitoring.repository.js';
+import type { OnnxCreditModel } from '../data/onnx-model.js';
 import { RoutingPolicyRepository, toRoutingPolicyVersion } from '../data/routing-policy.repository.js';
 import type { ScoreRecord } from '../data/score.entity.js';
 import { ScoreRepository } from '../data/score.repository.js';
 import { ShadowScoreRecord } from '../data/shadow-score.entity.js';
 import { assess } from '../domain/assessment.js';
+import type { Explanation } from '../domain/explanation.js';
 import { extractFeatures } from '../domain/features.js';
 import { recommend } from '../domain/routing.js';
 import { modelCardPolicy } from '../domain/routing-policy.js';
@@ -89,6 +91,7 @@ export function stageDriftAlertRaised(em: EntityManager, alert: DriftAlertRecord
  * tenant's champion model (the built-in default until one is promoted): the
  * score and both events commit together, or not at all. A challenger, if
  * set, scores it too into shadow_scores — never routed, never published.
+ * Both keep their full explanation (base value, every contribution) for replay.
  * Returns null when the application was already scored (a second submission
  * event for it).
  */
@@ -111,13 +114,14 @@ export async function scoreSubmittedApplication(
   const policy = policyRecord ? toRoutingPolicyVersion(policyRecord) : modelCardPolicy(card);
   const features = extractFeatures(toModelScoringInput(submitted.input), card);
   const probabilityOfDefault = await model.score(features.vector);
+  const explanation = model.explain(features.modelInput);
   const assessment = assess(
     probabilityOfDefault,
     features,
     card,
     policy,
     { amount: submitted.input.loanAmount, termMonths: submitted.input.termMonths, purpose: submitted.input.purpose },
-    model.explain(features.modelInput),
+    explanation,
   );
 
   const score = scores.add({
@@ -128,6 +132,7 @@ export async function scoreSubmittedApplication(
     modelVersion: card.version,
     inputs: submitted.input,
     featureVector: features.modelInput,
+    ...storedExplanation(model, explanation),
     ...assessment,
     policyVersion: policy.version,
     scoredAt,
@@ -137,6 +142,15 @@ export async function scoreSubmittedApplication(
   if (challenger && challenger.version !== champion.version) await shadowScore(em, tenantId, challenger, submitted, policy, scoredAt);
   log.info({ tenantId, applicationId: score.applicationId, route: score.route, policyVersion: score.policyVersion }, 'application scored');
   return score;
+}
+
+/** What a score keeps of its explanation for replay: the model's identity, base value and every contribution. */
+function storedExplanation(model: OnnxCreditModel, explanation: Explanation) {
+  return {
+    modelSha256: model.sha256,
+    baseValue: explanation.baseValue,
+    contributions: explanation.contributions.map((c) => c.contribution),
+  };
 }
 
 /** The challenger's PD and what it would recommend under the same routing policy. */
@@ -151,6 +165,7 @@ async function shadowScore(
   const card = challenger.model.card;
   const features = extractFeatures(toModelScoringInput(submitted.input), card);
   const probabilityOfDefault = await challenger.model.score(features.vector);
+  const explanation = challenger.model.explain(features.modelInput);
   em.persist(
     em.create(ShadowScoreRecord, {
       id: randomUUID(),
@@ -159,6 +174,7 @@ async function shadowScore(
       modelName: challenger.name,
       modelVersion: challenger.version,
       featureVector: features.modelInput,
+      ...storedExplanation(challenger.model, explanation),
       probabilityOfDefault,
       riskBand: riskBand(probabilityOfDefault, card.riskBands),
       modelRecommendation: recommend(probabilityOfDefault, policy),
