@@ -137,7 +137,6 @@ describe('scoring subgraph: application.submitted → score → route', () => {
       score: pdToScore(modelPd, sg.services.model.card.scoreScaling),
       riskBand: riskBand(modelPd),
       modelVersion: DEFAULT_MODEL_VERSION,
-      reasonCodes: [],
       loanAmount: input.loanAmount,
       termMonths: input.termMonths,
     });
@@ -146,6 +145,8 @@ describe('scoring subgraph: application.submitted → score → route', () => {
 
     // the score is in the audit trail: what the model and the policy made of it, not the applicant's data
     const stored = await sg.orm.em.fork().findOneOrFail(ScoreRecord, { applicationId });
+    // The principal reasons travel with every score, so a human decline can quote them too.
+    expect(scored.payload.reasonCodes).toEqual(stored.reasonCodes);
     await expect.poll(() => auditsOf(sg, 'demo', 'Score').filter((a) => a.entityId === stored.id)).toHaveLength(1);
     const audit = auditsOf(sg, 'demo', 'Score').find((a) => a.entityId === stored.id)!;
     expect(audit).toMatchObject({
@@ -182,7 +183,7 @@ describe('scoring subgraph: application.submitted → score → route', () => {
     expect(acme.payload.route).toBe('AUTO_APPROVE');
   });
 
-  it('gives a decline recommendation 1–4 reason codes, and none to a review recommendation', async () => {
+  it('gives a decline recommendation 1–4 reason codes, and a review recommendation its reasons too (an analyst may decline it)', async () => {
     const declined = await submitAndScore('demo', submittedInput(vector(3248).input));
     expect(declined.payload).toMatchObject({ route: 'AUTO_DECLINE', modelRecommendation: 'DECLINE' });
     expect(declined.payload.reasonCodes.length).toBeGreaterThanOrEqual(1);
@@ -192,7 +193,9 @@ describe('scoring subgraph: application.submitted → score → route', () => {
       expect(r.description.length).toBeGreaterThan(0);
     }
     const review = await submitAndScore('demo', submittedInput(vector(995).input));
-    expect(review.payload).toMatchObject({ route: 'HUMAN_REVIEW', modelRecommendation: 'REVIEW', reasonCodes: [] });
+    expect(review.payload).toMatchObject({ route: 'HUMAN_REVIEW', modelRecommendation: 'REVIEW' });
+    expect(review.payload.reasonCodes.length).toBeGreaterThanOrEqual(1);
+    expect(review.payload.reasonCodes.length).toBeLessThanOrEqual(4);
     expect(review.payload.routeReason).toMatch(/between the auto-approve/);
   });
 

@@ -42,7 +42,10 @@ export function stageScoringStarted(em: EntityManager, tenantId: string, applica
   recordEvent(em, SOURCE, Topic.ScoringStarted, tenantId, payload, requestId);
 }
 
-/** Published: the score and route. Reason codes travel only with a decline recommendation (adverse action). */
+/**
+ * Published: the score and route, with the score's principal reasons whatever it recommends: whoever declines —
+ * the policy or an analyst overriding an approve or review recommendation — quotes them in the adverse-action notice.
+ */
 export function stageApplicationScored(
   em: EntityManager,
   score: ScoreRecord,
@@ -61,7 +64,7 @@ export function stageApplicationScored(
     route: score.route,
     routeReason: score.routeReason,
     modelRecommendation: score.modelRecommendation,
-    reasonCodes: score.modelRecommendation === 'DECLINE' ? score.reasonCodes : [],
+    reasonCodes: score.reasonCodes,
     loanAmount: submitted.input.loanAmount,
     termMonths: submitted.input.termMonths,
     submittedAt: submitted.submittedAt,
