@@ -271,13 +271,25 @@ describe('decision form: decline and documents', () => {
     expect(screen.queryByTestId('approved-terms')).toBeNull();
   });
 
-  it('does not promise reason codes when the model did not recommend declining', () => {
+  it("keeps the score's reasons when an analyst declines against a review recommendation", () => {
     renderForm('REVIEW');
     outcome('DECLINED');
     const codes = screen.getByTestId('decline-reason-codes');
-    expect(codes.getAttribute('data-kept')).toBe('false');
-    expect(codes.textContent).toContain('no reason codes are kept');
+    expect(codes.getAttribute('data-kept')).toBe('true');
     expect(codes.textContent).toContain('DTI_HIGH');
+  });
+
+  it('asks for the reasons in the reasoning when the score names none', () => {
+    render(
+      <GraphQLProvider token="tok-form">
+        <DecisionForm applicationId="app-1" modelRecommendation="APPROVE" requested={REQUESTED} reasonCodes={[]} enabled onDecided={vi.fn()} />
+      </GraphQLProvider>,
+    );
+    outcome('DECLINED');
+    const codes = screen.getByTestId('decline-reason-codes');
+    expect(codes.getAttribute('data-kept')).toBe('false');
+    expect(codes.textContent).toContain('The score gives no reason codes');
+    expect(codes.textContent).toContain('state the reasons for the notice in your reasoning');
   });
 
   it('requests documents with a checklist and a due date, validated before sending', async () => {

@@ -53,9 +53,8 @@ export function DecisionForm({
   const [result, submitDecision] = useMutation(SUBMIT_DECISION);
   const override = isOverride(modelRecommendation, draft.outcome);
   const currency = requested?.currency ?? 'EUR';
-  // The score carries its reason codes to a decision only when it recommends declining
-  // (scoring-events.ts); a decline against an APPROVE or REVIEW keeps none.
-  const reasonCodesKept = modelRecommendation?.toUpperCase() === 'DECLINE' && reasonCodes.length > 0;
+  // Every score carries its principal reasons (scoring-events.ts): any decline keeps them, an analyst's included.
+  const reasonCodesKept = reasonCodes.length > 0;
   const requestedTerms = requested ? { amount: Number(requested.amount), termMonths: requested.termMonths } : null;
 
   function update<K extends keyof DecisionDraft>(key: K, value: DecisionDraft[K]) {
@@ -143,7 +142,7 @@ export function DecisionForm({
             <p className="hint small">
               {reasonCodesKept
                 ? 'These are quoted to the applicant in the decline notice.'
-                : 'The model did not recommend declining, so no reason codes are kept: state the reasons for the notice in your reasoning.'}
+                : 'The score names no factor that raised the risk: state the reasons for the notice in your reasoning.'}
             </p>
           </div>
         )}
