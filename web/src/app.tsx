@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useQuery } from 'urql';
-import { endSession, type Session, updateSessionUser, useSession } from './auth/session';
+import { signOut } from './auth/renewal';
+import { type Session, updateSessionUser, useSession, useSessionEndedReason } from './auth/session';
 import { CasePage, type DecidedCase } from './features/case/CasePage';
 import { DashboardPage } from './features/dashboard/DashboardPage';
 import { LoginPage } from './features/login/LoginPage';
@@ -15,14 +16,29 @@ import { navigate, useRoute } from './lib/router';
 
 export function App() {
   const session = useSession();
-  return <GraphQLProvider token={session?.accessToken ?? null}>{session ? <Workbench session={session} /> : <LoginPage />}</GraphQLProvider>;
+  return <GraphQLProvider token={session?.accessToken ?? null}>{session ? <Workbench session={session} /> : <SignedOut />}</GraphQLProvider>;
+}
+
+/** The login screen, saying why the last session ended when the user did not end it (revoked, not renewable). */
+function SignedOut() {
+  const endedBecause = useSessionEndedReason();
+  return (
+    <>
+      {endedBecause && (
+        <div className="notice notice-warn" role="alert" data-testid="session-ended">
+          {endedBecause}
+        </div>
+      )}
+      <LoginPage />
+    </>
+  );
 }
 
 function Workbench({ session }: { session: Session }) {
   const route = useRoute();
   const [decided, setDecided] = useState<DecidedCase | null>(null);
 
-  // Keep name/role/permissions fresh; an expired token ends the session (see client.ts).
+  // Keep name/role/permissions fresh; a refused token is renewed, or ends the session (see client.ts).
   const [me] = useQuery({ query: ME });
   useEffect(() => {
     if (me.data?.me) updateSessionUser(me.data.me);
@@ -80,7 +96,7 @@ function AppHeader({ session, active }: { session: Session; active: string }) {
         <span className="badge badge-neutral">{humanize(user.role)}</span>
         <span className="muted">{user.tenant.name}</span>
       </span>
-      <button type="button" className="ghost" onClick={() => endSession()} data-testid="sign-out">
+      <button type="button" className="ghost" onClick={() => void signOut()} data-testid="sign-out">
         Sign out
       </button>
     </header>

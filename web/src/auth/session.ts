@@ -17,6 +17,8 @@ export interface SessionUser {
 
 export interface Session {
   accessToken: string;
+  /** Single-use: traded for a new pair when the gateway refuses the access token (see renewal.ts). Absent in sessions stored before it was kept. */
+  refreshToken?: string;
   user: SessionUser;
 }
 
@@ -26,6 +28,8 @@ export const SESSION_STORAGE_KEY = 'tandem.session';
 type Listener = () => void;
 const listeners = new Set<Listener>();
 let cached: Session | null | undefined;
+/** Why the last session ended, when the user did not end it (shown above the login form); null after a sign-out or sign-in. */
+let endedBecause: string | null = null;
 
 function read(): Session | null {
   try {
@@ -55,6 +59,7 @@ export function getAccessToken(): string | null {
 export function startSession(session: Session): void {
   window.sessionStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify(session));
   cached = session;
+  endedBecause = null;
   emit();
 }
 
@@ -66,15 +71,28 @@ export function updateSessionUser(user: SessionUser): void {
   startSession({ ...current, user });
 }
 
-export function endSession(): void {
+/**
+ * Ends the session in this tab; `reason` (when the user did not ask for it)
+ * is shown on the login screen. Without a session it does nothing, so a
+ * later, less specific end (an UNAUTHENTICATED answer arriving after the
+ * failed refresh that ended the session) keeps the first reason.
+ */
+export function endSession(reason: string | null = null): void {
+  if (!getSession()) return;
   window.sessionStorage.removeItem(SESSION_STORAGE_KEY);
   cached = null;
+  endedBecause = reason;
   emit();
+}
+
+export function getSessionEndedReason(): string | null {
+  return endedBecause;
 }
 
 /** Drop the in-memory copy so the next read comes from sessionStorage (tests). */
 export function resetSessionCache(): void {
   cached = undefined;
+  endedBecause = null;
 }
 
 function subscribe(listener: Listener): () => void {
@@ -84,4 +102,8 @@ function subscribe(listener: Listener): () => void {
 
 export function useSession(): Session | null {
   return useSyncExternalStore(subscribe, getSession, () => null);
+}
+
+export function useSessionEndedReason(): string | null {
+  return useSyncExternalStore(subscribe, getSessionEndedReason, () => null);
 }

@@ -172,6 +172,27 @@ export const LOGIN = gql<{ login: { accessToken: string; refreshToken: string; u
   ${USER_FIELDS}
 `;
 
+/** Trades the session's single-use refresh token for a new pair (auth/renewal.ts, when the gateway refuses the access token). */
+export const REFRESH_TOKEN = gql<{ refreshToken: { accessToken: string; refreshToken: string; user: User } }, { refreshToken: string }>`
+  mutation RefreshToken($refreshToken: String!) {
+    refreshToken(refreshToken: $refreshToken) {
+      accessToken
+      refreshToken
+      user {
+        ...UserFields
+      }
+    }
+  }
+  ${USER_FIELDS}
+`;
+
+/** Ends the session on the server: its refresh and access tokens stop working and its live sockets close. */
+export const LOGOUT = gql<{ logout: boolean }, { refreshToken: string }>`
+  mutation Logout($refreshToken: String!) {
+    logout(refreshToken: $refreshToken)
+  }
+`;
+
 export const ME = gql<{ me: User }, Record<string, never>>`
   query Me {
     me {

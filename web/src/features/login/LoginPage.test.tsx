@@ -72,6 +72,7 @@ describe('login', () => {
   it('sign out clears the stored session', async () => {
     server.use(
       api.mutation('Login', () => HttpResponse.json({ data: { login: { accessToken: 'tok-x', refreshToken: 'r', user: analyst } } })),
+      api.mutation('Logout', () => HttpResponse.json({ data: { logout: true } })),
       api.query('Me', () => HttpResponse.json({ data: { me: analyst } })),
       api.query('ReviewQueue', () => HttpResponse.json({ data: connection([]) })),
       api.query('QueueSummary', () => HttpResponse.json({ data: { queueSummary: summary() } })),

@@ -15,7 +15,7 @@ export function LoginPage() {
     const res = await login({ email: email.trim(), password });
     const payload = res.data?.login;
     if (payload && !res.error) {
-      startSession({ accessToken: payload.accessToken, user: payload.user });
+      startSession({ accessToken: payload.accessToken, refreshToken: payload.refreshToken, user: payload.user });
       navigate('#/queue');
     }
   }
