@@ -213,7 +213,23 @@ describe('decisions subgraph: decision flow', () => {
       expect(body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     });
 
-    it('CONFLICT while the case is assigned but not started, and after it was released', async () => {
+    it("waits for the queue's news of the decider's own start: a decision sent before STARTED arrives succeeds once it does", async () => {
+      const applicationId = randomUUID();
+      await publish(scored(applicationId));
+      await publish(queueChange(applicationId, 'ASSIGNED'));
+      const sent = Date.now();
+      const decision = sg.call(analyst1, SUBMIT, { input: { applicationId, outcome: 'APPROVED', reasoning: REASONING } });
+      await new Promise((r) => setTimeout(r, 300));
+      await publish(queueChange(applicationId, 'STARTED', {}, new Date(Date.now() + 1)));
+      const { body } = await decision;
+      expect(body.errors).toBeUndefined();
+      expect(Date.now() - sent).toBeGreaterThanOrEqual(300);
+      await settle();
+      expect(decisionEventsFor(applicationId)).toHaveLength(1);
+    });
+
+    // Each refusal below first waits (up to 2 s) in case the queue's news is still on its way.
+    it('CONFLICT while the case is assigned but not started, and after it was released', { timeout: 15_000 }, async () => {
       const applicationId = randomUUID();
       await publish(scored(applicationId));
       await publish(queueChange(applicationId, 'ASSIGNED'));
@@ -227,7 +243,7 @@ describe('decisions subgraph: decision flow', () => {
       expect(released.body.errors?.[0].extensions?.code).toBe('CONFLICT');
     });
 
-    it('CONFLICT asking to retry when this subgraph has not heard of the case yet', async () => {
+    it('CONFLICT asking to retry when this subgraph has not heard of the case yet', { timeout: 15_000 }, async () => {
       const applicationId = randomUUID();
       const unknown = await sg.call(analyst1, SUBMIT, { input: { applicationId, outcome: 'APPROVED', reasoning: REASONING } });
       expect(unknown.body.errors?.[0].extensions?.code).toBe('CONFLICT');
@@ -365,7 +381,7 @@ describe('decisions subgraph: decision flow', () => {
   });
 
   describe('tenants and lookups', () => {
-    it('keeps decisions inside their tenant', async () => {
+    it('keeps decisions inside their tenant', { timeout: 15_000 }, async () => {
       const applicationId = await caseInProgress();
       const { body } = await sg.call(analyst1, SUBMIT, { input: { applicationId, outcome: 'APPROVED', reasoning: REASONING } });
       const id = (body.data as any).submitDecision.decision.id;

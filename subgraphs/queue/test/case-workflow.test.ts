@@ -336,9 +336,10 @@ describe('queue subgraph: SLA policy, pauses, overrides, reassignment, notificat
     const newest = all.edges[0].node;
     expect(newest.entry.id).toBe(ids[2]);
 
-    // each notification went out on the bus for its recipient (what notificationReceived serves)
-    const published = sg.published.filter((e) => e.type === NotificationTopic.NotificationCreated && e.tenantId === tenant);
-    expect(published.map((e) => (e.payload as unknown as NotificationCreated).recipientId)).toEqual(['bob', 'bob', 'bob']);
+    // each notification went out on the bus for its recipient (what notificationReceived serves); the outbox relays after commit
+    const notices = () => sg.published.filter((e) => e.type === NotificationTopic.NotificationCreated && e.tenantId === tenant);
+    await expect.poll(() => notices().map((e) => (e.payload as unknown as NotificationCreated).recipientId)).toEqual(['bob', 'bob', 'bob']);
+    const published = notices();
     expect((published[2].payload as unknown as NotificationCreated).notificationId).toBe(newest.id);
 
     // nobody else can see or mark it

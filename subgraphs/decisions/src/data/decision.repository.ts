@@ -97,6 +97,21 @@ export class DecisionRepository {
     }
   }
 
+  /**
+   * What this subgraph currently knows of an application's case, read
+   * without locks: for waiting until the queue's news arrives, never for
+   * deciding (decideWithEvents judges under the lock).
+   */
+  async caseView(tenantId: string, applicationId: string): Promise<DecisionFacts> {
+    const em = this.em.fork();
+    const [score, reviewCase, alreadyDecided] = await Promise.all([
+      em.findOne(ScoreSnapshotRecord, { tenantId, applicationId }),
+      em.findOne(ReviewCaseRecord, { tenantId, applicationId }),
+      new DecisionRepository(em).hasFinalDecision(tenantId, applicationId),
+    ]);
+    return { score: score && toScoreSnapshot(score), reviewCase: reviewCase && toReviewCase(reviewCase), alreadyDecided };
+  }
+
   lockScore(tenantId: string, applicationId: string): Promise<ScoreSnapshotRecord | null> {
     return this.em.findOne(ScoreSnapshotRecord, { tenantId, applicationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   }

@@ -3,6 +3,7 @@ import {
   type DecisionRequest,
   type HumanDecisionFacts,
   isFinalOutcome,
+  mayBeCatchingUp,
   overrideDirectionFor,
   planAutomatedDecision,
   planHumanDecision,
@@ -283,5 +284,28 @@ describe('typed conditions and documents requests', () => {
     expect(past).toMatchObject({ ok: false, refusal: { problems: [{ field: 'documentsDueAt' }] } });
     const misplaced = planHumanDecision(request({ documentsChecklist: ['Payslips'] }), facts());
     expect(misplaced).toMatchObject({ ok: false, refusal: { problems: [{ field: 'documentsChecklist' }] } });
+  });
+});
+
+describe('mayBeCatchingUp', () => {
+  const held = (status: 'PENDING' | 'ASSIGNED' | 'IN_PROGRESS' | 'COMPLETED', assigneeId: string | null) => ({
+    entryId: 'e-1',
+    status,
+    assigneeId,
+    startedAt: null,
+    slaDeadline: new Date('2026-11-22T14:00:00Z'),
+  });
+  it('waits while the case or its score is unknown here, or is shown waiting or assigned to the decider', () => {
+    expect(mayBeCatchingUp(facts({ reviewCase: null }))).toBe(true);
+    expect(mayBeCatchingUp(facts({ score: null }))).toBe(true);
+    expect(mayBeCatchingUp(facts({ reviewCase: held('PENDING', null) }))).toBe(true);
+    expect(mayBeCatchingUp(facts({ reviewCase: held('ASSIGNED', 'analyst-1') }))).toBe(true);
+  });
+  it('does not wait when the answer stands: settled, held by someone else, completed, or already deciding', () => {
+    expect(mayBeCatchingUp(facts({ alreadyDecided: true, reviewCase: null }))).toBe(false);
+    expect(mayBeCatchingUp(facts({ reviewCase: held('ASSIGNED', 'analyst-2') }))).toBe(false);
+    expect(mayBeCatchingUp(facts({ reviewCase: held('IN_PROGRESS', 'analyst-2') }))).toBe(false);
+    expect(mayBeCatchingUp(facts({ reviewCase: held('COMPLETED', 'analyst-1') }))).toBe(false);
+    expect(mayBeCatchingUp(facts())).toBe(false);
   });
 });

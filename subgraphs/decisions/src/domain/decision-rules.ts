@@ -198,6 +198,28 @@ export interface HumanDecisionFacts {
   now: Date;
 }
 
+/**
+ * How long a decision may wait for this subgraph's view of the case (kept
+ * from the queue's events) to catch up with the analyst's own last move:
+ * "start review" answered, its event still on the bus.
+ */
+export const CASE_CATCH_UP_MS = 2_000;
+
+/**
+ * Whether refusing now might only mean the queue's news has not arrived yet:
+ * the case (or its score) is unknown here, or it is shown waiting or assigned
+ * to the decider, not yet started. Never when the application is settled,
+ * the case is held by someone else, or it is completed: those answers stand.
+ * Deciding still needs the case seen IN_PROGRESS with the decider, so waiting
+ * only delays a refusal, it never admits a decision.
+ */
+export function mayBeCatchingUp(facts: Pick<HumanDecisionFacts, 'deciderId' | 'score' | 'reviewCase' | 'alreadyDecided'>): boolean {
+  if (facts.alreadyDecided) return false;
+  if (!facts.score || !facts.reviewCase) return true;
+  const { status, assigneeId } = facts.reviewCase;
+  return (status === 'PENDING' || status === 'ASSIGNED') && (assigneeId === null || assigneeId === facts.deciderId);
+}
+
 const refuse = (code: Refusal['code'], message: string, problems?: FieldProblem[]): Verdict => ({ ok: false, refusal: { code, message, problems } });
 
 /**

@@ -2,7 +2,7 @@ import { badInput, conflict, forbidden, loader, notFound, Permission, pageWindow
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { DecisionRecord } from '../data/decision.entity.js';
 import { DecisionRepository } from '../data/decision.repository.js';
-import { type DecisionPlan, planHumanDecision, type Refusal } from '../domain/decision-rules.js';
+import { CASE_CATCH_UP_MS, type DecisionPlan, mayBeCatchingUp, planHumanDecision, type Refusal } from '../domain/decision-rules.js';
 import { checkConditionFulfilment, checkOverrideReview, type DecisionFacts } from '../domain/decision-workflow.js';
 import { auditConditionFulfilled, auditOverrideReviewed } from '../events/decision-audit.js';
 import { stageConditionFulfilled, stageDecisionNotices, stageOverrideReviewed } from '../events/decision-events.js';
@@ -43,6 +43,18 @@ export const factsOf = (d: DecisionRecord): DecisionFacts => ({
   overrideStatus: d.overrideStatus ?? null,
 });
 
+/** Thrown inside the decision transaction (rolling it back) when the case view may be lagging behind the queue. */
+class CatchingUp extends Error {}
+const CATCH_UP_POLL_MS = 15;
+
+/** Polls this subgraph's view of the case until it no longer looks behind the decider's own moves, or time is up. */
+async function caseCaughtUp(repo: DecisionRepository, tenantId: string, applicationId: string, deciderId: string, untilMs: number): Promise<void> {
+  while (Date.now() < untilMs) {
+    await new Promise((r) => setTimeout(r, CATCH_UP_POLL_MS));
+    if (!mayBeCatchingUp({ ...(await repo.caseView(tenantId, applicationId)), deciderId })) return;
+  }
+}
+
 /** Deciding and reviewing are done by people: a user id, never an API client's. */
 function userIdOf(ctx: SubgraphContext, what: string): string {
   if (ctx.caller.kind !== 'user' || !ctx.caller.id) throw forbidden(`Only an analyst signed in as a user can ${what}`);
@@ -74,23 +86,36 @@ export class DecisionResolver {
   @Mutation(() => SubmitDecisionPayload, {
     description:
       'Decide the case you are reviewing (assigned to you and IN_PROGRESS). One final decision per application; ' +
-      "a decision against the model's recommendation is an override and waits for a senior analyst. Requires decision:create.",
+      "a decision against the model's recommendation is an override and waits for a senior analyst. Requires decision:create. " +
+      'Until the queue’s news of your own last move on the case (e.g. startReview) has arrived here, it waits for it, up to 2 s, before answering CONFLICT.',
   })
   async submitDecision(@Arg('input', () => SubmitDecisionInput) input: SubmitDecisionInput, @Ctx() ctx: SubgraphContext): Promise<SubmitDecisionPayload> {
     const tenantId = tenantOf(ctx);
     const deciderId = userIdOf(ctx, 'decide a case');
 
-    const result = await new DecisionRepository(ctx.em).decideWithEvents(
-      tenantId,
-      input.applicationId,
-      (facts): DecisionPlan => {
-        // Taken under the application's lock: reviewSeconds and withinSla are measured at the decision itself.
-        const verdict = planHumanDecision(input, { ...facts, deciderId, now: new Date() });
-        if (!verdict.ok) throw refusalError(verdict.refusal);
-        return verdict.plan;
-      },
-      (em, record) => stageDecisionNotices(em, record, ctx.caller, ctx.requestId),
-    );
+    const repo = new DecisionRepository(ctx.em);
+    const catchUpUntil = Date.now() + CASE_CATCH_UP_MS;
+    let result: Awaited<ReturnType<DecisionRepository['decideWithEvents']>> | undefined;
+    while (!result) {
+      try {
+        result = await repo.decideWithEvents(
+          tenantId,
+          input.applicationId,
+          (facts): DecisionPlan => {
+            // Taken under the application's lock: reviewSeconds and withinSla are measured at the decision itself.
+            const verdict = planHumanDecision(input, { ...facts, deciderId, now: new Date() });
+            if (verdict.ok) return verdict.plan;
+            if (Date.now() < catchUpUntil && mayBeCatchingUp({ ...facts, deciderId })) throw new CatchingUp('the case view may be behind the queue');
+            throw refusalError(verdict.refusal);
+          },
+          (em, record) => stageDecisionNotices(em, record, ctx.caller, ctx.requestId),
+        );
+      } catch (err) {
+        if (!(err instanceof CatchingUp)) throw err;
+        // The analyst's own start may still be on its way from the queue: wait for it (bounded), then judge again under the lock.
+        await caseCaughtUp(repo, tenantId, input.applicationId, deciderId, catchUpUntil);
+      }
+    }
     if ('alreadyDecided' in result) throw conflict('The application already has a final decision');
     const { created } = result;
     ctx.log.info(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type EntityManager, type FilterQuery, LockMode } from '@mikro-orm/postgresql';
+import { type EntityManager, type FilterQuery, LockMode, TransactionPropagation } from '@mikro-orm/postgresql';
 import { type ModelRecommendation, Permission, type QueueEntryStatus } from '@tandem/platform';
 import DataLoader from 'dataloader';
 import type { BusinessCalendar } from '../domain/business-calendar.js';
@@ -50,6 +50,109 @@ export interface QueueCounts {
   waitingOnApplicant: number;
   total: number;
   byPriorityBand: Record<PriorityBand, number>;
+}
+
+/** What a listing shows of a case (toQueueEntry's input): full records satisfy it too. */
+export type ListedQueueEntry = Pick<
+  QueueEntryRecord,
+  | 'id'
+  | 'applicationId'
+  | 'status'
+  | 'priority'
+  | 'slaDeadline'
+  | 'slaWarningAt'
+  | 'slaPausedAt'
+  | 'assigneeId'
+  | 'assignedAt'
+  | 'startedAt'
+  | 'completedAt'
+  | 'awaitingOverrideDecisionId'
+  | 'createdAt'
+>;
+
+const LIST_COLUMNS =
+  'id, application_id, status, priority, sla_deadline, sla_warning_at, sla_paused_at, assignee_id, assigned_at, started_at, completed_at, awaiting_override_decision_id, created_at';
+/** Timestamps arrive as PostgreSQL's text (the ORM's driver does not parse them), hence `at`. */
+interface QueueEntryRow {
+  id: string;
+  application_id: string;
+  status: QueueEntryStatus;
+  priority: number;
+  sla_deadline: string;
+  sla_warning_at: string;
+  sla_paused_at: string | null;
+  assignee_id: string | null;
+  assigned_at: string | null;
+  started_at: string | null;
+  completed_at: string | null;
+  awaiting_override_decision_id: string | null;
+  created_at: string;
+}
+
+const at = (value: string | Date) => (value instanceof Date ? value : new Date(value));
+const atOrNull = (value: string | Date | null) => (value === null ? null : at(value));
+
+/** Each order ends in the id, so pages never overlap; each has its index (migration 0004). */
+const LIST_ORDER: Record<QueueListOrder, string> = {
+  PRIORITY_DESC: 'priority DESC, sla_deadline ASC, id ASC',
+  CREATED_ASC: 'created_at ASC, id ASC',
+  SLA_DEADLINE_ASC: 'sla_deadline ASC, priority DESC, id ASC',
+};
+
+function toListedEntry(r: QueueEntryRow): ListedQueueEntry {
+  return {
+    id: r.id,
+    applicationId: r.application_id,
+    status: r.status,
+    priority: r.priority,
+    slaDeadline: at(r.sla_deadline),
+    slaWarningAt: at(r.sla_warning_at),
+    slaPausedAt: atOrNull(r.sla_paused_at),
+    assigneeId: r.assignee_id,
+    assignedAt: atOrNull(r.assigned_at),
+    startedAt: atOrNull(r.started_at),
+    completedAt: atOrNull(r.completed_at),
+    awaitingOverrideDecisionId: r.awaiting_override_decision_id,
+    createdAt: at(r.created_at),
+  };
+}
+
+/** The WHERE clause of a listing and its parameters (values are always bound, never spliced). */
+export function listConditions(tenantId: string, filter: QueueListFilter, now: Date): { sql: string; params: unknown[] } {
+  // A waiting case has no assignee (a CHECK constraint): asked for someone's cases, leave PENDING out, so that the
+  // planner can use the index of held cases per analyst instead of walking every open case.
+  const statuses = [...new Set(filter.statuses)].filter((s) => filter.assigneeId === undefined || s !== 'PENDING');
+  if (statuses.length === 0) return { sql: 'FALSE', params: [] };
+  const sql = [`tenant_id = ?`, `status IN (${statuses.map(() => '?').join(', ')})`];
+  const params: unknown[] = [tenantId, ...statuses];
+  if (!statuses.includes('COMPLETED')) sql.push(`status <> 'COMPLETED'`);
+  if (filter.assigneeId !== undefined) {
+    sql.push('assignee_id = ?');
+    params.push(filter.assigneeId);
+  }
+  if (filter.minPriority !== undefined) {
+    sql.push('priority >= ?');
+    params.push(filter.minPriority);
+  }
+  if (filter.priorityBands?.length) {
+    const bands = [...new Set(filter.priorityBands)];
+    sql.push(`(${bands.map(() => 'priority BETWEEN ? AND ?').join(' OR ')})`);
+    for (const b of bands) params.push(PRIORITY_BANDS[b].min, PRIORITY_BANDS[b].max);
+  }
+  if (filter.waitingOnApplicant !== undefined) sql.push(filter.waitingOnApplicant ? 'sla_paused_at IS NOT NULL' : 'sla_paused_at IS NULL');
+  if (filter.slaStates?.length) {
+    // A completed case keeps the SLA state it was completed in, a paused one the state it paused in; an open one is judged now.
+    const judgedAt = 'coalesce(completed_at, sla_paused_at, ?::timestamptz)';
+    const conditions: Record<SlaState, { sql: string; params: Date[] }> = {
+      ON_TRACK: { sql: `${judgedAt} < sla_warning_at`, params: [now] },
+      APPROACHING: { sql: `(${judgedAt} >= sla_warning_at AND ${judgedAt} < sla_deadline)`, params: [now, now] },
+      BREACHED: { sql: `${judgedAt} >= sla_deadline`, params: [now] },
+    };
+    const chosen = [...new Set(filter.slaStates)].map((s) => conditions[s]);
+    sql.push(`(${chosen.map((c) => c.sql).join(' OR ')})`);
+    params.push(...chosen.flatMap((c) => c.params));
+  }
+  return { sql: sql.join(' AND '), params };
 }
 
 /** Stages the events of one change in the transaction that makes it. */
@@ -136,39 +239,27 @@ export class QueueEntryRepository {
     });
   }
 
+  /**
+   * One page of the tenant's cases and how many match. The hottest read of
+   * the workbench, so it skips the unit of work: a raw query of the columns a
+   * listing shows (mapped by hand, nothing hydrated or tracked) and a count
+   * the (tenant_id, status) index answers alone, side by side. Open-case
+   * filters say `status <> 'COMPLETED'` explicitly so the planner can walk
+   * the partial index of the chosen order (migration 0004) and stop after
+   * one page.
+   */
   async list(tenantId: string, filter: QueueListFilter, order: QueueListOrder, limit: number, offset: number, now: Date) {
-    const qb = this.em.createQueryBuilder(QueueEntryRecord, 'e').where({ tenantId, status: { $in: [...filter.statuses] } });
-    if (filter.assigneeId !== undefined) qb.andWhere({ assigneeId: filter.assigneeId });
-    if (filter.minPriority !== undefined) qb.andWhere({ priority: { $gte: filter.minPriority } });
-    if (filter.priorityBands?.length) {
-      qb.andWhere({ $or: [...new Set(filter.priorityBands)].map((b) => ({ priority: { $gte: PRIORITY_BANDS[b].min, $lte: PRIORITY_BANDS[b].max } })) });
-    }
-    if (filter.waitingOnApplicant !== undefined) qb.andWhere({ slaPausedAt: filter.waitingOnApplicant ? { $ne: null } : null });
-    if (filter.slaStates?.length) {
-      // A completed case keeps the SLA state it was completed in, a paused one the state it paused in; an open one is judged now.
-      const at = 'coalesce(e.completed_at, e.sla_paused_at, ?)';
-      const conditions: Record<SlaState, { sql: string; params: Date[] }> = {
-        ON_TRACK: { sql: `${at} < e.sla_warning_at`, params: [now] },
-        APPROACHING: { sql: `(${at} >= e.sla_warning_at and ${at} < e.sla_deadline)`, params: [now, now] },
-        BREACHED: { sql: `${at} >= e.sla_deadline`, params: [now] },
-      };
-      const chosen = [...new Set(filter.slaStates)].map((s) => conditions[s]);
-      qb.andWhere(
-        `(${chosen.map((c) => c.sql).join(' or ')})`,
-        chosen.flatMap((c) => c.params),
-      );
-    }
-    const orderBy =
-      order === 'CREATED_ASC'
-        ? { createdAt: 'asc', id: 'asc' }
-        : order === 'SLA_DEADLINE_ASC'
-          ? { slaDeadline: 'asc', priority: 'desc', id: 'asc' }
-          : { priority: 'desc', slaDeadline: 'asc', id: 'asc' };
-    qb.orderBy(orderBy as never)
-      .limit(limit)
-      .offset(offset);
-    const [items, total] = await qb.getResultAndCount();
-    return { items, total };
+    const { sql: where, params } = listConditions(tenantId, filter, now);
+    const table = this.table();
+    const [rows, counted] = await Promise.all([
+      this.em.execute<QueueEntryRow[]>(`SELECT ${LIST_COLUMNS} FROM ${table} WHERE ${where} ORDER BY ${LIST_ORDER[order]} LIMIT ? OFFSET ?`, [
+        ...params,
+        limit,
+        offset,
+      ]),
+      this.em.execute<{ total: string }[]>(`SELECT count(*) AS total FROM ${table} WHERE ${where}`, params),
+    ]);
+    return { items: rows.map(toListedEntry), total: Number(counted[0]?.total ?? 0) };
   }
 
   /** Counts of the tenant's open cases, in one scan. A paused clock is judged at the moment it paused. */
@@ -326,6 +417,7 @@ export class QueueEntryRepository {
    *  - DOCUMENTS_REQUESTED: the case stays open and its SLA clock pauses until the documents arrive;
    *  - a rejected override: back in review with its analyst (REOPENED);
    *  - anything else (a final decision, an approved override): COMPLETED.
+   * The tenant's calendar is read only when a paused clock must be resumed.
    */
   applyDecision(
     tenantId: string,
@@ -336,43 +428,52 @@ export class QueueEntryRepository {
       overrideStatus: 'PENDING' | 'APPROVED' | 'REJECTED' | null;
       decidedBy: string | null;
     },
-    calendar: BusinessCalendar,
+    calendar: () => Promise<BusinessCalendar>,
     now: Date,
     stage: StageChange,
   ): Promise<MoveResult> {
     if (!isUuid(decision.applicationId)) return Promise.resolve({ outcome: 'not_found' });
-    return this.em.transactional(async (tx) => {
-      const entry = await lockEntry(tx, { tenantId, applicationId: decision.applicationId, status: { $in: [...OPEN_STATUSES] } });
-      if (!entry) return { outcome: 'not_found' } as const;
-      const actor = systemActor('decision');
-      if (decision.overrideStatus === 'PENDING') {
-        entry.awaitingOverrideDecisionId = isUuid(decision.decisionId) ? decision.decisionId : null;
-        entry.updatedAt = now;
-        return { outcome: 'unchanged', entry } as const;
-      }
-      if (decision.overrideStatus === 'REJECTED') {
+    // Every decision passes through here (the DecisionMade consumer): join the consumer's transaction rather than open a savepoint.
+    return this.em.transactional(
+      async (tx) => {
+        const entry = await lockEntry(tx, { tenantId, applicationId: decision.applicationId, status: { $in: [...OPEN_STATUSES] } });
+        if (!entry) return { outcome: 'not_found' } as const;
+        const actor = systemActor('decision');
+        if (decision.overrideStatus === 'PENDING') {
+          entry.awaitingOverrideDecisionId = isUuid(decision.decisionId) ? decision.decisionId : null;
+          entry.updatedAt = now;
+          return { outcome: 'unchanged', entry } as const;
+        }
+        if (decision.overrideStatus === 'REJECTED') {
+          entry.awaitingOverrideDecisionId = null;
+          return this.apply(tx, entry, decideReopen(entry), now, stage, { actor, detail: 'override rejected' });
+        }
         entry.awaitingOverrideDecisionId = null;
-        return this.apply(tx, entry, decideReopen(entry), now, stage, { actor, detail: 'override rejected' });
-      }
-      entry.awaitingOverrideDecisionId = null;
-      if (decision.outcome !== 'DOCUMENTS_REQUESTED' && entry.slaPausedAt) {
-        // Decided while waiting on the applicant: the pause does not count against the SLA.
-        shiftClock(
-          entry,
-          resumeClock({ deadline: entry.slaDeadline, warningAt: entry.slaWarningAt, escalateAt: entry.slaEscalateAt }, entry.slaPausedAt, now, calendar),
-        );
-        entry.slaPausedAt = null;
-      }
-      if (decision.outcome === 'DOCUMENTS_REQUESTED') {
-        if (entry.slaPausedAt) return { outcome: 'unchanged', entry } as const;
-        return this.apply(tx, entry, { kind: 'apply', change: 'PAUSED', to: entry.status, assigneeId: entry.assigneeId ?? null }, now, stage, {
-          actor,
-          detail: 'documents requested from the applicant',
-        });
-      }
-      const by = decision.decidedBy ? ` by ${decision.decidedBy}` : '';
-      return this.apply(tx, entry, decideComplete(entry), now, stage, { actor, detail: `decision ${decision.outcome}${by}` });
-    });
+        if (decision.outcome !== 'DOCUMENTS_REQUESTED' && entry.slaPausedAt) {
+          // Decided while waiting on the applicant: the pause does not count against the SLA.
+          shiftClock(
+            entry,
+            resumeClock(
+              { deadline: entry.slaDeadline, warningAt: entry.slaWarningAt, escalateAt: entry.slaEscalateAt },
+              entry.slaPausedAt,
+              now,
+              await calendar(),
+            ),
+          );
+          entry.slaPausedAt = null;
+        }
+        if (decision.outcome === 'DOCUMENTS_REQUESTED') {
+          if (entry.slaPausedAt) return { outcome: 'unchanged', entry } as const;
+          return this.apply(tx, entry, { kind: 'apply', change: 'PAUSED', to: entry.status, assigneeId: entry.assigneeId ?? null }, now, stage, {
+            actor,
+            detail: 'documents requested from the applicant',
+          });
+        }
+        const by = decision.decidedBy ? ` by ${decision.decidedBy}` : '';
+        return this.apply(tx, entry, decideComplete(entry), now, stage, { actor, detail: `decision ${decision.outcome}${by}` });
+      },
+      { propagation: TransactionPropagation.REQUIRED },
+    );
   }
 
   /** The applicant's documents arrived: the paused clock runs again, each instant still ahead pushed out by the pause. */

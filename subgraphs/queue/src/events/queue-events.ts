@@ -118,7 +118,7 @@ export function queueConsumers(): ConsumerHandlers {
       if (!created) log.info({ applicationId: e.payload.applicationId }, 'application already has an open review case');
     },
     [Topic.DecisionMade]: async (em, e: EventEnvelope<DecisionMade>) => {
-      const { calendar } = await new SlaPolicyRepository(em).forTenant(e.tenantId);
+      const calendar = async () => (await new SlaPolicyRepository(em).forTenant(e.tenantId)).calendar;
       await new QueueEntryRepository(em).applyDecision(e.tenantId, e.payload, calendar, new Date(), queueEntryChangedStager(e.requestId));
     },
     // The state change came with DecisionMade (overrideStatus REJECTED); this one carries the reason for the analyst.

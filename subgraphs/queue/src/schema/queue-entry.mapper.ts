@@ -1,10 +1,10 @@
 import { badInput, conflict, forbidden, notFound, type TandemError } from '@tandem/platform';
-import type { QueueEntryRecord } from '../data/queue-entry.entity.js';
+import type { ListedQueueEntry } from '../data/queue-entry.repository.js';
 import type { Refusal } from '../domain/queue-transitions.js';
 import type { QueueEntry, QueueEntryStatus } from './queue-entry.types.js';
 
-/** Entity → GraphQL shape; keeps the ids the field resolvers need. */
-export function toQueueEntry(r: QueueEntryRecord): QueueEntry {
+/** Entity (or listed row) → GraphQL shape; keeps the ids the field resolvers need. */
+export function toQueueEntry(r: ListedQueueEntry): QueueEntry {
   return {
     id: r.id,
     status: r.status as QueueEntryStatus,

@@ -1,0 +1,341 @@
+import { randomUUID } from 'node:crypto';
+import { INTERNAL_CONTEXT_HEADER, issueAccessToken, type Permission, ROLE_PERMISSIONS, signInternalContext } from '@tandem/platform';
+import { type LoadResult, percentile, runLoad } from './load-runner.js';
+
+/**
+ * The analysts' workflow under load, through the gateway of a running
+ * Tandem: partners fill the queue with open cases (the real path:
+ * submitApplication → scoring → queue), analysts list it with the
+ * workbench's own query, and analysts decide cases they have started.
+ * Everything each measured request needs is prepared before its window
+ * opens, so a row measures that one operation and nothing else.
+ */
+export interface WorkflowBenchOptions {
+  baseUrl: string;
+  /** The queue subgraph's own endpoint, for the listing without the gateway (optional row). */
+  queueUrl?: string;
+  /** The server's secrets (the bench started it): bench analysts get access tokens without a login each (logins are rate-limited per address). */
+  jwtSecret: string;
+  internalSecret: string;
+  seconds: number;
+  concurrency: number;
+  /** Open cases the queue must hold before the listing is measured. */
+  openCases: number;
+  /** Analysts preparing cases for the decision row (5 active cases each, the cap). */
+  decisionAnalysts: number;
+  log: (line: string) => void;
+  /** Called as each measured window opens and closes (e.g. to slice a CPU profile of the server by phase). */
+  mark?: (label: string) => void;
+}
+
+export interface WorkflowBenchResult {
+  results: LoadResult[];
+  openCasesListed: number;
+  decisionErrorCodes: Record<string, number>;
+}
+
+type GraphQLResponse = { data?: any; errors?: { message?: string; extensions?: { code?: string; retryAfterSeconds?: number } }[] };
+
+/** The workbench's queue listing (web/src/graphql/operations.ts, REVIEW_QUEUE with QueueEntryFields), sent as the workbench sends it. */
+export const WORKBENCH_REVIEW_QUEUE = `
+  query ReviewQueue($filter: QueueFilter, $first: Int, $after: String, $orderBy: QueueOrder) {
+    reviewQueue(filter: $filter, first: $first, after: $after, orderBy: $orderBy) {
+      totalCount
+      edges { cursor node { ...QueueEntryFields } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+  fragment QueueEntryFields on QueueEntry {
+    id status priority slaDeadline createdAt
+    assignee { id name email }
+    application {
+      id externalId status
+      applicant { firstName lastName }
+      loan { amount termMonths currency purpose }
+      scoring { probabilityOfDefault score riskBand route modelRecommendation }
+    }
+  }`;
+
+/** The part of that listing the queue subgraph answers itself (what the gateway asks it for). */
+const QUEUE_ONLY_REVIEW_QUEUE = `
+  query ($filter: QueueFilter, $first: Int, $orderBy: QueueOrder) {
+    reviewQueue(filter: $filter, first: $first, orderBy: $orderBy) {
+      totalCount
+      edges { cursor node { id status priority slaDeadline createdAt assignee { id } application { id } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }`;
+
+const OPEN_FILTER = { status: ['PENDING', 'ASSIGNED', 'IN_PROGRESS'] };
+const LISTING_VARIABLES = { filter: OPEN_FILTER, first: 25, orderBy: 'PRIORITY_DESC' };
+const SUBMIT = 'mutation($i: SubmitApplicationInput!) { submitApplication(input: $i) { application { id } } }';
+const PICK = 'mutation { pickNextCase { id application { id scoring { modelRecommendation } } } }';
+const START = 'mutation($id: ID!) { startReview(entryId: $id) { id status } }';
+const DECIDE = 'mutation($in: SubmitDecisionInput!) { submitDecision(input: $in) { decision { id } } }';
+const ACTIVE_CASE_CAP = 5;
+
+/** A started case and the analyst who may decide it. */
+interface StartedCase {
+  token: string;
+  applicationId: string;
+  outcome: 'APPROVED' | 'DECLINED';
+}
+
+/**
+ * Works through `items` with `concurrency` closed-loop workers, each item
+ * once, and times every call. A call answering false (or throwing) is an
+ * error, never retried: the figures are what the callers got.
+ */
+export async function drainWork<T>(
+  items: readonly T[],
+  concurrency: number,
+  task: (item: T) => Promise<boolean>,
+): Promise<{ latencies: number[]; errors: number; seconds: number }> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      const t0 = performance.now();
+      let ok = false;
+      try {
+        ok = await task(item);
+      } catch {
+        ok = false;
+      }
+      if (ok) latencies.push(performance.now() - t0);
+      else errors++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+  return { latencies, errors, seconds: (performance.now() - started) / 1000 };
+}
+
+/** One row from several measured windows: throughput over the time measured, percentiles over every successful call. */
+export function summarise(name: string, windows: { latencies: number[]; errors: number; seconds: number }[], target?: string): LoadResult {
+  const latencies = windows.flatMap((w) => w.latencies).sort((a, b) => a - b);
+  const seconds = windows.reduce((s, w) => s + w.seconds, 0);
+  return {
+    name,
+    requests: latencies.length,
+    errors: windows.reduce((s, w) => s + w.errors, 0),
+    seconds,
+    throughput: seconds > 0 ? latencies.length / seconds : 0,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    target,
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runWorkflowBench(opts: WorkflowBenchOptions): Promise<WorkflowBenchResult> {
+  const url = `${opts.baseUrl}/graphql`;
+  const post = async (query: string, variables: Record<string, unknown>, token?: string, target = url, headers: Record<string, string> = {}) => {
+    const res = await fetch(target, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as GraphQLResponse;
+  };
+  /** Setup calls: waits out a rate limit, fails loudly on anything else. */
+  const setup = async (query: string, variables: Record<string, unknown>, token?: string): Promise<any> => {
+    for (;;) {
+      const r = await post(query, variables, token);
+      const error = r.errors?.[0];
+      if (!error) return r.data;
+      if (error.extensions?.code !== 'RATE_LIMITED') throw new Error(`bench setup failed: ${JSON.stringify(r.errors)}`);
+      await sleep(1000 * (error.extensions.retryAfterSeconds ?? 1));
+    }
+  };
+  const runId = Date.now().toString(36);
+  const adminLogin = await setup('mutation { login(email: "admin@demo.test", password: "tandem-demo") { user { id tenant { id } } } }', {});
+  const tenantId = adminLogin.login.user.tenant.id as string;
+  // Seeding 10,000 cases on a busy machine can outlast a 15-minute access token: the bench's tokens last the run.
+  const TOKEN_TTL_SECONDS = 6 * 3600;
+  const admin = await issueAccessToken(
+    { sub: adminLogin.login.user.id, tenantId, kind: 'user', role: 'admin', permissions: ROLE_PERMISSIONS.admin as Permission[] },
+    opts.jwtSecret,
+    TOKEN_TTL_SECONDS,
+  );
+
+  // Bench analysts are real users of the demo tenant; their tokens are issued here, as identity would.
+  const analystPermissions = ROLE_PERMISSIONS.analyst as Permission[];
+  const newAnalysts = async (count: number, label: string) => {
+    const made: { id: string; token: string }[] = [];
+    for (let i = 0; i < count; i++) {
+      const data = await setup(
+        'mutation($in: CreateUserInput!) { createUser(input: $in) { id } }',
+        { in: { email: `bench-${runId}-${label}-${i}@demo.test`, name: `Bench ${label} ${i}`, role: 'analyst', password: 'bench-password-123' } },
+        admin,
+      );
+      const id = data.createUser.id as string;
+      made.push({
+        id,
+        token: await issueAccessToken({ sub: id, tenantId, kind: 'user', role: 'analyst', permissions: analystPermissions }, opts.jwtSecret, TOKEN_TTL_SECONDS),
+      });
+    }
+    return made;
+  };
+
+  /**
+   * Waits until the event pipelines have drained: every change ends in the
+   * audit trail (analytics appends each subgraph's audit.recorded), so when
+   * the trail stops growing the consumers have caught up. Outside any
+   * measured window, so a row does not pay for the backlog of the phase
+   * before it.
+   */
+  const settle = async (what: string) => {
+    const started = Date.now();
+    let last = -1;
+    for (let quiet = 0; quiet < 3 && Date.now() - started < 10 * 60_000; await sleep(1000)) {
+      const total = (await setup('{ auditTrail(first: 1) { totalCount } }', {}, admin)).auditTrail.totalCount as number;
+      quiet = total === last ? quiet + 1 : 0;
+      last = total;
+    }
+    opts.log(`settled after ${what} in ${((Date.now() - started) / 1000).toFixed(0)} s (${last} audit entries)`);
+  };
+
+  // 1. Partners fill the queue: amounts above 20,000 go to human review in the demo tenant.
+  const casesForDecisions = opts.decisionAnalysts * ACTIVE_CASE_CAP * 3;
+  const toSubmit = opts.openCases + casesForDecisions;
+  const partners: string[] = [];
+  for (let p = 0; p < 6; p++) {
+    const created = await setup(`mutation { createApiClient(name: "Bench partner ${runId} ${p}") { clientId } }`, {}, admin);
+    const clientId = created.createApiClient.clientId as string;
+    partners.push(
+      await issueAccessToken(
+        { sub: clientId, tenantId, kind: 'client', role: 'api_consumer', permissions: ROLE_PERMISSIONS.api_consumer as Permission[] },
+        opts.jwtSecret,
+        TOKEN_TTL_SECONDS,
+      ),
+    );
+  }
+  opts.log(`seeding ${toSubmit} applications for review through submitApplication…`);
+  const application = (i: number) => ({
+    externalId: `bench-${runId}-${i}`,
+    applicant: { firstName: 'Bench', lastName: `Applicant${i}`, dateOfBirth: '1985-06-01', housing: 'RENT', employment: { type: 'FIXED', yearsEmployed: 5 } },
+    financials: { monthlyIncome: 3000 + (i % 7) * 400, monthlyExpenses: 1200, assets: 4000, debt: 1500 + (i % 5) * 700, pastArrears: false },
+    loan: { amount: 21_000 + (i % 40) * 250, termMonths: 36, purpose: 'CAR', goodsPrice: 25_000 + (i % 40) * 250 },
+  });
+  const seeding = await runLoad(
+    'submitApplication (seeding)',
+    { concurrency: opts.concurrency * 2, durationMs: 30 * 60_000, maxRequests: toSubmit, target: 'target >= 100/s sustained' },
+    async (_w, i) => {
+      for (;;) {
+        const r = await post(SUBMIT, { i: application(i) }, partners[i % partners.length]);
+        if (r.data?.submitApplication) return true;
+        if (r.errors?.[0]?.extensions?.code !== 'RATE_LIMITED') return false;
+        await sleep(250);
+      }
+    },
+  );
+  const results: LoadResult[] = [seeding];
+
+  // The queue learns of each case from scoring's events: wait until it holds them all (or stops growing).
+  let open = 0;
+  for (let last = -1, still = 0; open < opts.openCases + casesForDecisions && still < 30; await sleep(1000)) {
+    open = (await setup('{ queueSummary { total } }', {}, admin)).queueSummary.total as number;
+    still = open === last ? still + 1 : 0;
+    last = open;
+  }
+  opts.log(`queue holds ${open} open cases`);
+  if (open < opts.openCases) throw new Error(`the queue holds ${open} open cases, fewer than the ${opts.openCases} the listing row needs`);
+  await settle('seeding');
+
+  // 2. Analysts listing the queue (one analyst's budget is 1,200 requests a minute: spread over many).
+  const listers = await newAnalysts(64, 'lister');
+  let listed = 0;
+  opts.mark?.('listing:start');
+  results.push(
+    await runLoad(
+      'reviewQueue (workbench, page of 25)',
+      { concurrency: opts.concurrency, durationMs: opts.seconds * 1000, maxRequests: 200_000, target: 'target >= 2000/s, p95 < 20 ms' },
+      async (_w, i) => {
+        const r = await post(WORKBENCH_REVIEW_QUEUE, LISTING_VARIABLES, listers[i % listers.length].token);
+        const page = r.data?.reviewQueue;
+        if (r.errors || page?.edges?.length !== 25 || !page.edges[0].node.application?.scoring) return false;
+        listed = page.totalCount;
+        return true;
+      },
+    ),
+  );
+  opts.mark?.('listing:end');
+  if (opts.queueUrl) {
+    const queueUrl = opts.queueUrl;
+    const contexts = await Promise.all(
+      listers.map((l) =>
+        signInternalContext({ kind: 'user', id: l.id, tenantId, role: 'analyst', permissions: analystPermissions }, opts.internalSecret, randomUUID()),
+      ),
+    );
+    opts.mark?.('queue-alone:start');
+    results.push(
+      await runLoad(
+        'reviewQueue (queue subgraph alone)',
+        { concurrency: opts.concurrency, durationMs: opts.seconds * 1000, maxRequests: 400_000, target: '(informative: without gateway and joins)' },
+        async (_w, i) => {
+          const r = await post(QUEUE_ONLY_REVIEW_QUEUE, LISTING_VARIABLES, undefined, queueUrl, { [INTERNAL_CONTEXT_HEADER]: contexts[i % contexts.length] });
+          return !r.errors && r.data?.reviewQueue?.edges?.length === 25;
+        },
+      ),
+    );
+    opts.mark?.('queue-alone:end');
+  }
+
+  // 3. Analysts deciding. Outside the window: each analyst picks and starts up to 5 cases. Inside: submitDecision alone.
+  const deciders = await newAnalysts(opts.decisionAnalysts, 'decider');
+  const windows: { latencies: number[]; errors: number; seconds: number }[] = [];
+  const errorCodes: Record<string, number> = {};
+  for (let round = 0; round < 3 && windows.reduce((s, w) => s + w.seconds, 0) < opts.seconds; round++) {
+    const started: StartedCase[] = [];
+    await drainWork(deciders, opts.concurrency, async (analyst) => {
+      for (let n = 0, attempts = 0; n < ACTIVE_CASE_CAP && attempts < 200; attempts++) {
+        const picked = await post(PICK, {}, analyst.token);
+        const entry = picked.data?.pickNextCase;
+        if (!entry) {
+          // CONFLICT: the previous round's decisions have not closed this analyst's cases in the queue yet.
+          if (picked.errors?.[0]?.extensions?.code === 'CONFLICT' || picked.errors?.[0]?.extensions?.code === 'RATE_LIMITED') {
+            await sleep(100);
+            continue;
+          }
+          return picked.data?.pickNextCase === null;
+        }
+        const s = await post(START, { id: entry.id }, analyst.token);
+        if (s.data?.startReview?.status !== 'IN_PROGRESS') throw new Error(`startReview failed: ${JSON.stringify(s.errors)}`);
+        started.push({
+          token: analyst.token,
+          applicationId: entry.application.id,
+          outcome: entry.application.scoring?.modelRecommendation === 'DECLINE' ? 'DECLINED' : 'APPROVED',
+        });
+        n++;
+      }
+      return true;
+    });
+    if (!started.length) break;
+    await settle(`preparing round ${round + 1}`);
+    opts.log(`decision round ${round + 1}: ${started.length} cases started by ${deciders.length} analysts`);
+    opts.mark?.(`decisions-${round + 1}:start`);
+    windows.push(
+      await drainWork(started, opts.concurrency, async (c) => {
+        const r = await post(
+          DECIDE,
+          { in: { applicationId: c.applicationId, outcome: c.outcome, reasoning: 'Benchmark decision with adequate reasoning text.' } },
+          c.token,
+        );
+        if (r.data?.submitDecision) return true;
+        const code = r.errors?.[0]?.extensions?.code ?? 'NO_DATA';
+        errorCodes[code] = (errorCodes[code] ?? 0) + 1;
+        return false;
+      }),
+    );
+    opts.mark?.(`decisions-${round + 1}:end`);
+    // The queue closes the decided cases from the decisions' events: the next round's analysts need their places back.
+    await settle(`decision round ${round + 1}`);
+  }
+  results.push(summarise('submitDecision (started cases)', windows, 'target >= 300/s, p95 < 30 ms'));
+  return { results, openCasesListed: listed, decisionErrorCodes: errorCodes };
+}
