@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@tandem/platform';
 import { runFanoutBench } from './fanout-bench.js';
+import { runFederatedBench, seedReviewCases } from './federated-bench.js';
 import { formatResults } from './load-runner.js';
 import { runScoringBench } from './scoring-bench.js';
 import { runSecurityBench } from './security-bench.js';
@@ -17,7 +18,7 @@ import { runWorkflowBench } from './workflow-bench.js';
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 // `npm run bench -- scoring security` runs only those phases; no argument runs them all.
-const PHASES = ['workflow', 'fanout', 'scoring', 'security'] as const;
+const PHASES = ['workflow', 'federated', 'fanout', 'scoring', 'security'] as const;
 const asked = process.argv.slice(2).filter((a) => (PHASES as readonly string[]).includes(a));
 const runs = (phase: (typeof PHASES)[number]) => asked.length === 0 || asked.includes(phase);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -34,7 +35,9 @@ await chmod(dataDir, 0o755);
 // Own secrets: the workflow phase issues its bench analysts' tokens with them.
 const jwtSecret = randomBytes(32).toString('hex');
 const internalSecret = randomBytes(32).toString('hex');
-const server = spawn(process.execPath, [...profileArgs, join(ROOT, 'packages/supervisor/dist/embedded-main.js')], {
+// Scoring and security run in this process: Tandem is started only for the phases that drive it.
+const needsServer = runs('workflow') || runs('federated') || runs('fanout');
+const server = spawn(process.execPath, needsServer ? [...profileArgs, join(ROOT, 'packages/supervisor/dist/embedded-main.js')] : ['-e', ''], {
   env: {
     ...process.env,
     ...ports,
@@ -47,14 +50,16 @@ const server = spawn(process.execPath, [...profileArgs, join(ROOT, 'packages/sup
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 const stop = async () => {
-  server.kill('SIGINT');
-  await new Promise((r) => server.once('exit', r));
+  if (server.exitCode === null) {
+    server.kill('SIGINT');
+    await new Promise((r) => server.once('exit', r));
+  }
   await rm(dataDir, { recursive: true, force: true });
 };
 process.once('SIGINT', () => void stop().then(() => process.exit(130)));
 
 try {
-  for (let i = 0; i < 240; i++) {
+  for (let i = 0; needsServer && i < 240; i++) {
     if (
       await fetch(`${base}/health`)
         .then((r) => r.ok)
@@ -82,6 +87,40 @@ try {
     console.log(formatResults(workflow.results));
     const codes = Object.entries(workflow.decisionErrorCodes);
     if (codes.length) console.log(`submitDecision errors by code: ${codes.map(([c, n]) => `${c} ${n}`).join(', ')}`);
+  }
+
+  if (runs('federated')) {
+    const graphqlUrl = `${base}/graphql`;
+    const tokenRes = await fetch(`${base}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials&client_id=demo-partner&client_secret=tandem-demo-secret',
+    });
+    const partner = ((await tokenRes.json()) as { access_token: string }).access_token;
+    const signIn = await fetch(graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation { login(email: "analyst@demo.test", password: "tandem-demo") { accessToken } }' }),
+    });
+    const analyst = ((await signIn.json()) as { data: { login: { accessToken: string } } }).data.login.accessToken;
+    // The workflow phase leaves thousands of cases; alone, this phase seeds a few pages' worth.
+    if (!runs('workflow')) await seedReviewCases(graphqlUrl, partner, analyst, 60);
+    const federated = await runFederatedBench({
+      env: { ...process.env, ...ports, JWT_SECRET: jwtSecret, INTERNAL_SECRET: internalSecret },
+      distDir: join(ROOT, 'bench/dist'),
+      token: analyst,
+      secondsPerRun: Math.min(seconds, 10),
+      concurrency,
+    });
+    console.log(
+      '\nFederated query over four subgraphs (queue → applications → scoring, decisions), each gateway its own process, same subgraphs, alternating rounds',
+    );
+    console.log('(the peer verifies the token and signs the internal context as ours does; it has none of our armor, rate limits or trusted documents)\n');
+    console.log(formatResults(federated.runs));
+    const ratio = federated.tandem.throughput / federated.hive.throughput;
+    console.log(
+      `best: @tandem/gateway ${federated.tandem.throughput.toFixed(1)}/s p95 ${federated.tandem.p95.toFixed(1)} ms, hive ${federated.hive.throughput.toFixed(1)}/s p95 ${federated.hive.p95.toFixed(1)} ms — ours ${(ratio * 100).toFixed(0)}% of the peer's throughput (target >= 100%, p95 no worse)`,
+    );
   }
 
   if (runs('fanout')) {
