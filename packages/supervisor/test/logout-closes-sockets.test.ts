@@ -41,6 +41,8 @@ async function queueWatcher(url: string, accessToken: string) {
     connectionParams: { authorization: `Bearer ${accessToken}` },
     lazy: false,
     retryAttempts: 0,
+    // The 4401 close is what the test awaits (on.closed); graphql-ws would also print it to stderr.
+    onNonLazyError: () => {},
     on: {
       connected: () => onConnected(),
       closed: (event) => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type EntityManager, LockMode, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import type { QueueEntryStatus } from '@tandem/platform';
+import { isUuid } from '@tandem/platform';
 import DataLoader from 'dataloader';
 import type { DecisionPlan, ReviewCase, ScoreSnapshot } from '../domain/decision-rules.js';
 import type { SubmittedDocument } from '../domain/decision-workflow.js';
@@ -10,9 +11,8 @@ import { ReviewCaseRecord } from './review-case.entity.js';
 import { ScoreSnapshotRecord } from './score-snapshot.entity.js';
 import { ConditionRecord, ContestRecord, DocumentSubmissionRecord } from './workflow.entities.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Decision ids are uuids; anything else cannot exist, and must not reach PostgreSQL as a uuid. */
-export const isDecisionId = (id: string) => UUID.test(id);
+export const isDecisionId = isUuid;
 
 /** What a decision is judged against, read under the application's lock. */
 export interface DecisionFacts {

@@ -1,4 +1,16 @@
-import { badInput, conflict, forbidden, loader, notFound, Permission, type SubgraphContext, servicesOf, tenantOf, unauthenticated } from '@tandem/platform';
+import {
+  badInput,
+  conflict,
+  forbidden,
+  isUuid,
+  loader,
+  notFound,
+  Permission,
+  type SubgraphContext,
+  servicesOf,
+  tenantOf,
+  unauthenticated,
+} from '@tandem/platform';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { RefreshTokenRepository } from '../data/refresh-token.repository.js';
 import { TenantRepository } from '../data/tenant.repository.js';
@@ -16,8 +28,6 @@ import { Tenant, User } from './identity.types.js';
 
 /** Users of the caller's tenant by id, batched per request. */
 export const userLoader = (ctx: SubgraphContext) => loader(ctx, 'user', () => new UserRepository(ctx.em).loader(tenantOf(ctx)));
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const tenantLoader = (ctx: SubgraphContext) => loader(ctx, 'tenant', () => new TenantRepository(ctx.em).loader());
 
@@ -104,7 +114,7 @@ export class UserResolver {
     action: UserAccessAction,
   ): Promise<UserRecord> {
     // User ids are UUIDs: anything else names no user (and must not reach PostgreSQL's uuid parser).
-    const record = UUID.test(userId)
+    const record = isUuid(userId)
       ? await new UserRepository(ctx.em).updateAccess(tenantOf(ctx), userId, changes, action, { actor: ctx.caller, requestId: ctx.requestId })
       : null;
     if (!record) throw notFound('User', userId);

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type NotificationCreated, NotificationTopic, recordEvent } from '@tandem/platform';
+import { isUuid, type NotificationCreated, NotificationTopic, recordEvent } from '@tandem/platform';
 import DataLoader from 'dataloader';
 import type { NotificationKind } from '../domain/notifications.js';
 import { NotificationRecord } from './notification.entity.js';
-import { isUuid } from './uuid.js';
 
 export interface NewNotification {
   tenantId: string;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type EntityManager, type FilterQuery, LockMode, TransactionPropagation } from '@mikro-orm/postgresql';
-import { type ModelRecommendation, Permission, type QueueEntryStatus } from '@tandem/platform';
+import { isUuid, type ModelRecommendation, Permission, type QueueEntryStatus } from '@tandem/platform';
 import DataLoader from 'dataloader';
 import type { BusinessCalendar } from '../domain/business-calendar.js';
 import { DEFAULT_ROUTING_THRESHOLDS, PRIORITY_BANDS, type PriorityBand, priorityOf, type RoutingThresholds } from '../domain/priority.js';
@@ -26,9 +26,6 @@ import { AnalystRepository } from './analyst.repository.js';
 import { stageNotification } from './notification.repository.js';
 import { QueueAuditRecord } from './queue-audit.entity.js';
 import { QueueEntryRecord } from './queue-entry.entity.js';
-import { isUuid } from './uuid.js';
-
-export { isUuid };
 
 export interface QueueListFilter {
   statuses: readonly QueueEntryStatus[];

@@ -9,6 +9,7 @@ import {
   DecisionTopic,
   type DocumentsSubmitted,
   type EventEnvelope,
+  isUuid,
   type OverrideRejected,
   type QueueEntryChanged,
   recordEvent,
@@ -18,7 +19,7 @@ import {
 import { AnalystRepository } from '../data/analyst.repository.js';
 import { stageNotification } from '../data/notification.repository.js';
 import type { QueueEntryRecord } from '../data/queue-entry.entity.js';
-import { isUuid, QueueEntryRepository, type StageChange, systemActor } from '../data/queue-entry.repository.js';
+import { QueueEntryRepository, type StageChange, systemActor } from '../data/queue-entry.repository.js';
 import { SlaPolicyRepository } from '../data/sla-policy.repository.js';
 import { SLA_NOTIFICATION, slaAlertMessage, slaAlertRecipients } from '../domain/notifications.js';
 import type { QueueCaseChangeKind } from '../domain/queue-transitions.js';

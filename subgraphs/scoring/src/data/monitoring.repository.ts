@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DecisionOutcome } from '@tandem/platform';
+import { isUuid } from '@tandem/platform';
 import type { DriftSeverity } from '../domain/drift-statistics.js';
 import { type AlertKind, type AlertStatus, DriftAlertRecord, DriftRunRecord } from './drift.entity.js';
 import { ApplicationDecisionRecord, type LoanOutcome, LoanOutcomeRecord } from './loan-outcome.entity.js';
 import { ScoreRecord } from './score.entity.js';
 import { ShadowScoreRecord } from './shadow-score.entity.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Monitoring reads at most this many scores per window (the most recent). */
 export const MAX_WINDOW_SCORES = 50_000;
 
@@ -44,13 +44,13 @@ export class MonitoringRepository {
   }
 
   async scoresByApplication(tenantId: string, applicationIds: string[]): Promise<Map<string, ScoreRecord>> {
-    const ids = applicationIds.filter((id) => UUID.test(id));
+    const ids = applicationIds.filter((id) => isUuid(id));
     const rows = ids.length ? await this.em.find(ScoreRecord, { tenantId, applicationId: { $in: ids } }) : [];
     return new Map(rows.map((r) => [r.applicationId, r]));
   }
 
   findScore(tenantId: string, applicationId: string): Promise<ScoreRecord | null> {
-    return UUID.test(applicationId) ? this.em.findOne(ScoreRecord, { tenantId, applicationId }) : Promise.resolve(null);
+    return isUuid(applicationId) ? this.em.findOne(ScoreRecord, { tenantId, applicationId }) : Promise.resolve(null);
   }
 
   findScoreByExternalId(tenantId: string, externalId: string): Promise<ScoreRecord | null> {
@@ -58,13 +58,13 @@ export class MonitoringRepository {
   }
 
   async outcomes(tenantId: string, applicationIds: string[]): Promise<Map<string, LoanOutcome>> {
-    const ids = applicationIds.filter((id) => UUID.test(id));
+    const ids = applicationIds.filter((id) => isUuid(id));
     const rows = ids.length ? await this.em.find(LoanOutcomeRecord, { tenantId, applicationId: { $in: ids } }) : [];
     return new Map(rows.map((r) => [r.applicationId, r.outcome]));
   }
 
   async decisions(tenantId: string, applicationIds: string[]): Promise<Map<string, ApplicationDecisionRecord>> {
-    const ids = applicationIds.filter((id) => UUID.test(id));
+    const ids = applicationIds.filter((id) => isUuid(id));
     const rows = ids.length ? await this.em.find(ApplicationDecisionRecord, { tenantId, applicationId: { $in: ids } }) : [];
     return new Map(rows.map((r) => [r.applicationId, r]));
   }
@@ -86,7 +86,7 @@ export class MonitoringRepository {
 
   /** Keeps the latest decision per application (a reversed override replaces the first one). */
   async upsertDecision(tenantId: string, applicationId: string, outcome: DecisionOutcome, automated: boolean, decidedAt: Date): Promise<void> {
-    if (!UUID.test(applicationId)) return;
+    if (!isUuid(applicationId)) return;
     const existing = await this.em.findOne(ApplicationDecisionRecord, { tenantId, applicationId });
     if (existing && existing.decidedAt > decidedAt) return;
     const record = existing ?? this.em.create(ApplicationDecisionRecord, { tenantId, applicationId, outcome, automated, decidedAt });
@@ -114,7 +114,7 @@ export class MonitoringRepository {
   }
 
   findRun(tenantId: string, id: string): Promise<DriftRunRecord | null> {
-    return UUID.test(id) ? this.em.findOne(DriftRunRecord, { tenantId, id }) : Promise.resolve(null);
+    return isUuid(id) ? this.em.findOne(DriftRunRecord, { tenantId, id }) : Promise.resolve(null);
   }
 
   latestRun(tenantId: string): Promise<DriftRunRecord | null> {
@@ -158,6 +158,6 @@ export class MonitoringRepository {
   }
 
   findAlert(tenantId: string, id: string): Promise<DriftAlertRecord | null> {
-    return UUID.test(id) ? this.em.findOne(DriftAlertRecord, { tenantId, id }) : Promise.resolve(null);
+    return isUuid(id) ? this.em.findOne(DriftAlertRecord, { tenantId, id }) : Promise.resolve(null);
   }
 }

@@ -1,37 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { isUuid } from '@tandem/platform';
 import DataLoader from 'dataloader';
 import { ScoreRecord } from './score.entity.js';
 import { ShadowScoreRecord } from './shadow-score.entity.js';
-
-// Application ids arrive from other subgraphs' references; anything that is not
-// a UUID cannot be an application and must not reach a uuid column as a query error.
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** All access to scores goes through here, and every method takes the tenant. */
 export class ScoreRepository {
   constructor(private readonly em: EntityManager) {}
 
   findByApplicationId(tenantId: string, applicationId: string): Promise<ScoreRecord | null> {
-    if (!UUID.test(applicationId)) return Promise.resolve(null);
+    if (!isUuid(applicationId)) return Promise.resolve(null);
     return this.em.findOne(ScoreRecord, { tenantId, applicationId });
   }
 
   findById(tenantId: string, id: string): Promise<ScoreRecord | null> {
-    if (!UUID.test(id)) return Promise.resolve(null);
+    if (!isUuid(id)) return Promise.resolve(null);
     return this.em.findOne(ScoreRecord, { tenantId, id });
   }
 
   /** The challengers' shadow scores of one application, oldest first. */
   shadowScores(tenantId: string, applicationId: string): Promise<ShadowScoreRecord[]> {
-    if (!UUID.test(applicationId)) return Promise.resolve([]);
+    if (!isUuid(applicationId)) return Promise.resolve([]);
     return this.em.find(ShadowScoreRecord, { tenantId, applicationId }, { orderBy: { scoredAt: 'asc', modelVersion: 'asc' } });
   }
 
   /** Batches the score look-ups of one request (Application.scoring) into one query. */
   loaderByApplication(tenantId: string): DataLoader<string, ScoreRecord | null> {
     return new DataLoader(async (applicationIds) => {
-      const ids = applicationIds.filter((id) => UUID.test(id));
+      const ids = applicationIds.filter((id) => isUuid(id));
       const rows = ids.length ? await this.em.find(ScoreRecord, { tenantId, applicationId: { $in: ids } }) : [];
       const byApplication = new Map(rows.map((r) => [r.applicationId, r]));
       return applicationIds.map((id) => byApplication.get(id) ?? null);
