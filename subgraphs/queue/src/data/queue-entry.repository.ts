@@ -3,6 +3,7 @@ import { type EntityManager, type FilterQuery, LockMode, TransactionPropagation 
 import { isUuid, type ModelRecommendation, Permission, type QueueEntryStatus } from '@tandem/platform';
 import DataLoader from 'dataloader';
 import type { BusinessCalendar } from '../domain/business-calendar.js';
+import { documentsSubmittedMessage } from '../domain/notifications.js';
 import { DEFAULT_ROUTING_THRESHOLDS, PRIORITY_BANDS, type PriorityBand, priorityOf, type RoutingThresholds } from '../domain/priority.js';
 import {
   ACTIVE_STATUSES,
@@ -502,7 +503,7 @@ export class QueueEntryRepository {
             tenantId,
             recipientId: entry.assigneeId,
             kind: 'DOCUMENTS_SUBMITTED',
-            message: `The applicant sent the documents for application ${applicationId}; the review is due at ${entry.slaDeadline.toISOString()}`,
+            message: documentsSubmittedMessage(entry.slaDeadline),
             entryId: entry.id,
             applicationId,
           },

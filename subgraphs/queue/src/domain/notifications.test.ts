@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { slaAlertMessage, slaAlertRecipients } from './notifications.js';
+import { documentsSubmittedMessage, overrideRejectedMessage, slaAlertMessage, slaAlertRecipients } from './notifications.js';
 
 describe('SLA alert recipients', () => {
   it('tells the assignee of a warning and a breach, the seniors of an escalation', () => {
@@ -13,7 +13,18 @@ describe('SLA alert recipients', () => {
   });
   it('says what happened and when it was due', () => {
     const due = new Date('2026-03-02T13:00:00Z');
-    expect(slaAlertMessage('BREACHED', 'app-1', due)).toBe('Review of application app-1 missed its deadline (2026-03-02T13:00:00.000Z)');
-    expect(slaAlertMessage('ESCALATED', 'app-1', due)).toMatch(/^Escalated/);
+    expect(slaAlertMessage('BREACHED', due)).toBe('Review missed its deadline (2026-03-02 13:00 UTC)');
+    expect(slaAlertMessage('WARNING', due)).toBe('Review due at 2026-03-02 13:00 UTC');
+    expect(slaAlertMessage('ESCALATED', due)).toBe('Escalated: review still open past its deadline (2026-03-02 13:00 UTC)');
+  });
+});
+
+describe('notification messages', () => {
+  it('name no ids (the notification links its case) and end with one full stop', () => {
+    expect(overrideRejectedMessage('  Income is not verified.  ')).toBe('A senior rejected your override: Income is not verified. The case is back with you.');
+    expect(overrideRejectedMessage('Needs a guarantor')).toBe('A senior rejected your override: Needs a guarantor. The case is back with you.');
+    expect(documentsSubmittedMessage(new Date('2026-03-02T13:00:59.999Z'))).toBe(
+      'The applicant sent the requested documents; the review is due at 2026-03-02 13:00 UTC',
+    );
   });
 });

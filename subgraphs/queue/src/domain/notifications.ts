@@ -25,9 +25,23 @@ export function slaAlertRecipients(kind: SlaAlertKind, assigneeId: string | null
   return [...new Set(recipients)];
 }
 
-export function slaAlertMessage(kind: SlaAlertKind, applicationId: string, deadline: Date): string {
-  const due = deadline.toISOString();
-  if (kind === 'WARNING') return `Review of application ${applicationId} is due at ${due}`;
-  if (kind === 'BREACHED') return `Review of application ${applicationId} missed its deadline (${due})`;
-  return `Escalated: review of application ${applicationId} is still open past its deadline (${due})`;
+/** A deadline as people read it in a message: minutes, UTC, said so. */
+export function deadlineText(deadline: Date): string {
+  return `${deadline.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+// Messages name no ids: each notification links to its case, and the workbench shows whose application it is.
+export function slaAlertMessage(kind: SlaAlertKind, deadline: Date): string {
+  const due = deadlineText(deadline);
+  if (kind === 'WARNING') return `Review due at ${due}`;
+  if (kind === 'BREACHED') return `Review missed its deadline (${due})`;
+  return `Escalated: review still open past its deadline (${due})`;
+}
+
+export function overrideRejectedMessage(reason: string): string {
+  return `A senior rejected your override: ${reason.trim().replace(/[.!\s]+$/, '')}. The case is back with you.`;
+}
+
+export function documentsSubmittedMessage(deadline: Date): string {
+  return `The applicant sent the requested documents; the review is due at ${deadlineText(deadline)}`;
 }

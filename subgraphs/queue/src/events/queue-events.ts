@@ -21,7 +21,7 @@ import { stageNotification } from '../data/notification.repository.js';
 import type { QueueEntryRecord } from '../data/queue-entry.entity.js';
 import { QueueEntryRepository, type StageChange, systemActor } from '../data/queue-entry.repository.js';
 import { SlaPolicyRepository } from '../data/sla-policy.repository.js';
-import { SLA_NOTIFICATION, slaAlertMessage, slaAlertRecipients } from '../domain/notifications.js';
+import { overrideRejectedMessage, SLA_NOTIFICATION, slaAlertMessage, slaAlertRecipients } from '../domain/notifications.js';
 import type { QueueCaseChangeKind } from '../domain/queue-transitions.js';
 import type { SlaAlertKind } from '../domain/sla-clock.js';
 
@@ -68,7 +68,7 @@ export function slaAlertStager(now: Date) {
           tenantId: entry.tenantId,
           recipientId,
           kind: SLA_NOTIFICATION[kind],
-          message: slaAlertMessage(kind, entry.applicationId, entry.slaDeadline),
+          message: slaAlertMessage(kind, entry.slaDeadline),
           entryId: entry.id,
           applicationId: entry.applicationId,
         },
@@ -133,7 +133,7 @@ export function queueConsumers(): ConsumerHandlers {
           tenantId: e.tenantId,
           recipientId: p.analystId,
           kind: 'OVERRIDE_REJECTED',
-          message: `Your override on application ${p.applicationId} was rejected by ${p.rejectedBy}: ${p.reason}. The case is back with you.`,
+          message: overrideRejectedMessage(p.reason),
           entryId: entry?.id ?? null,
           applicationId: isUuid(p.applicationId) ? p.applicationId : null,
         },
