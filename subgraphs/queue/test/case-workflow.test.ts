@@ -281,6 +281,34 @@ describe('queue subgraph: SLA policy, pauses, overrides, reassignment, notificat
     await expect.poll(() => kindsOf(id)).toEqual(['CREATED', 'ASSIGNED', 'STARTED', 'REOPENED', 'COMPLETED']);
   });
 
+  it('tells every senior but its author, at once, that an override waits for approval', async () => {
+    const tenant = 'tenant-override-notify';
+    const lea = senior(tenant, 'lea');
+    const sam = senior(tenant, 'sam');
+    // The queue knows its seniors from their calls (with queue:assign).
+    for (const caller of [lea, sam]) data(await sg.call(caller, AVAILABILITY, { available: true }));
+    const ana = analyst(tenant, 'ana');
+    const mine = await queueCase(tenant);
+    data(await sg.call(ana, ASSIGN, { entryId: mine.id }));
+    data(await sg.call(ana, START, { entryId: mine.id }));
+    await deliver(decision(tenant, mine.applicationId, { outcome: 'DECLINED', isOverride: true, overrideStatus: 'PENDING', decidedBy: 'ana' }));
+    for (const caller of [lea, sam]) {
+      const [note] = (await notificationsOf(caller)).edges.map((e: Any) => e.node);
+      expect(note).toMatchObject({ kind: 'OVERRIDE_PENDING', entry: { id: mine.id } });
+      expect(note.message).toMatch(/decided declined against the model's recommendation/);
+    }
+    // A senior's own override goes to the other seniors only; a plain decision tells nobody.
+    const leas = await queueCase(tenant);
+    data(await sg.call(lea, ASSIGN, { entryId: leas.id }));
+    data(await sg.call(lea, START, { entryId: leas.id }));
+    await deliver(decision(tenant, leas.applicationId, { outcome: 'APPROVED', isOverride: true, overrideStatus: 'PENDING', decidedBy: 'lea' }));
+    await deliver(decision(tenant, (await queueCase(tenant)).applicationId, { outcome: 'APPROVED' }));
+    const kinds = async (caller: Caller) => (await notificationsOf(caller)).edges.map((e: Any) => `${e.node.kind}:${e.node.entry?.id}`);
+    expect(await kinds(lea)).toEqual([`OVERRIDE_PENDING:${mine.id}`]);
+    expect((await kinds(sam)).sort()).toEqual([`OVERRIDE_PENDING:${leas.id}`, `OVERRIDE_PENDING:${mine.id}`].sort());
+    expect(await kinds(ana)).toEqual([]);
+  });
+
   it('reassignCase: queue:assign, a reason, a held case, room under the cap; logged and the new analyst notified', async () => {
     const tenant = 'tenant-reassign';
     const ana = analyst(tenant, 'ana');

@@ -226,7 +226,14 @@ export interface SubmitDecisionInput {
   overrideJustification?: string;
 }
 
-export type NotificationKind = 'SLA_WARNING' | 'SLA_BREACHED' | 'SLA_ESCALATED' | 'CASE_ASSIGNED' | 'OVERRIDE_REJECTED' | 'DOCUMENTS_SUBMITTED';
+export type NotificationKind =
+  | 'SLA_WARNING'
+  | 'SLA_BREACHED'
+  | 'SLA_ESCALATED'
+  | 'CASE_ASSIGNED'
+  | 'OVERRIDE_PENDING'
+  | 'OVERRIDE_REJECTED'
+  | 'DOCUMENTS_SUBMITTED';
 
 export interface Notification {
   id: string;

@@ -11,6 +11,8 @@ export function parseHash(hash: string): Route {
   return { name: 'queue' };
 }
 
+export const OVERRIDES_PATH = '#/overrides';
+
 export function casePath(applicationId: string): string {
   return `#/case/${encodeURIComponent(applicationId)}`;
 }

@@ -8,10 +8,18 @@ import type { SlaAlertKind } from './sla-clock.js';
  *   SLA_ESCALATED   still open after the      → the seniors (those the queue has seen with queue:assign)
  *                   escalation time
  *   CASE_ASSIGNED   someone else (a lead, the auto-assign job) gave you a case → you
+ *   OVERRIDE_PENDING   an analyst decided against the model; it waits for approval → the seniors but its author
  *   OVERRIDE_REJECTED  your override was rejected; the case is back with you → you
  *   DOCUMENTS_SUBMITTED the applicant sent what you asked for; the clock runs again → the assignee
  */
-export type NotificationKind = 'SLA_WARNING' | 'SLA_BREACHED' | 'SLA_ESCALATED' | 'CASE_ASSIGNED' | 'OVERRIDE_REJECTED' | 'DOCUMENTS_SUBMITTED';
+export type NotificationKind =
+  | 'SLA_WARNING'
+  | 'SLA_BREACHED'
+  | 'SLA_ESCALATED'
+  | 'CASE_ASSIGNED'
+  | 'OVERRIDE_PENDING'
+  | 'OVERRIDE_REJECTED'
+  | 'DOCUMENTS_SUBMITTED';
 
 export const SLA_NOTIFICATION: Record<SlaAlertKind, NotificationKind> = {
   WARNING: 'SLA_WARNING',
@@ -44,4 +52,13 @@ export function overrideRejectedMessage(reason: string): string {
 
 export function documentsSubmittedMessage(deadline: Date): string {
   return `The applicant sent the requested documents; the review is due at ${deadlineText(deadline)}`;
+}
+
+/** Who approves an override: every senior but the analyst who made it (no one approves their own). */
+export function overridePendingRecipients(decidedBy: string | null, seniorIds: readonly string[]): string[] {
+  return [...new Set(seniorIds)].filter((id) => id !== decidedBy);
+}
+
+export function overridePendingMessage(outcome: string): string {
+  return `An override waits for your approval: the analyst decided ${outcome.toLowerCase().replace(/_/g, ' ')} against the model's recommendation`;
 }

@@ -21,7 +21,14 @@ import { stageNotification } from '../data/notification.repository.js';
 import type { QueueEntryRecord } from '../data/queue-entry.entity.js';
 import { QueueEntryRepository, type StageChange, systemActor } from '../data/queue-entry.repository.js';
 import { SlaPolicyRepository } from '../data/sla-policy.repository.js';
-import { overrideRejectedMessage, SLA_NOTIFICATION, slaAlertMessage, slaAlertRecipients } from '../domain/notifications.js';
+import {
+  overridePendingMessage,
+  overridePendingRecipients,
+  overrideRejectedMessage,
+  SLA_NOTIFICATION,
+  slaAlertMessage,
+  slaAlertRecipients,
+} from '../domain/notifications.js';
 import type { QueueCaseChangeKind } from '../domain/queue-transitions.js';
 import type { SlaAlertKind } from '../domain/sla-clock.js';
 
@@ -121,6 +128,26 @@ export function queueConsumers(): ConsumerHandlers {
     [Topic.DecisionMade]: async (em, e: EventEnvelope<DecisionMade>) => {
       const calendar = async () => (await new SlaPolicyRepository(em).forTenant(e.tenantId)).calendar;
       await new QueueEntryRepository(em).applyDecision(e.tenantId, e.payload, calendar, new Date(), queueEntryChangedStager(e.requestId));
+      // A senior must approve an override: tell them at once, not when they next open the list.
+      if (e.payload.isOverride && e.payload.overrideStatus === 'PENDING') {
+        const entry = await new QueueEntryRepository(em).byApplicationLoader(e.tenantId).load(e.payload.applicationId);
+        const seniors = await new AnalystRepository(em).seniorIds(e.tenantId);
+        for (const recipientId of overridePendingRecipients(e.payload.decidedBy, seniors)) {
+          stageNotification(
+            em,
+            {
+              tenantId: e.tenantId,
+              recipientId,
+              kind: 'OVERRIDE_PENDING',
+              message: overridePendingMessage(e.payload.outcome),
+              entryId: entry?.id ?? null,
+              applicationId: isUuid(e.payload.applicationId) ? e.payload.applicationId : null,
+            },
+            new Date(),
+            e.requestId,
+          );
+        }
+      }
     },
     // The state change came with DecisionMade (overrideStatus REJECTED); this one carries the reason for the analyst.
     [DecisionTopic.OverrideRejected]: async (em, e: EventEnvelope<OverrideRejected>) => {

@@ -1,11 +1,12 @@
 import type { Notification, NotificationKind } from '../../graphql/types';
-import { casePath } from '../../lib/router';
+import { casePath, OVERRIDES_PATH } from '../../lib/router';
 
 export const NOTIFICATION_KIND: Record<NotificationKind, { label: string; tone: string }> = {
   SLA_WARNING: { label: 'SLA warning', tone: 'warn' },
   SLA_BREACHED: { label: 'SLA breached', tone: 'bad' },
   SLA_ESCALATED: { label: 'Escalated', tone: 'bad' },
   CASE_ASSIGNED: { label: 'Assigned to you', tone: 'info' },
+  OVERRIDE_PENDING: { label: 'Override to approve', tone: 'warn' },
   OVERRIDE_REJECTED: { label: 'Override rejected', tone: 'bad' },
   DOCUMENTS_SUBMITTED: { label: 'Documents arrived', tone: 'good' },
 };
@@ -21,8 +22,9 @@ export function mergeNotifications(arrived: Notification[], fetched: Notificatio
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
-/** Where a notification leads: its case, when it is about one. */
+/** Where a notification leads: an override to approve, to the overrides list; else its case, when it is about one. */
 export function notificationHref(n: Notification): string | null {
+  if (n.kind === 'OVERRIDE_PENDING') return OVERRIDES_PATH;
   return n.application ? casePath(n.application.id) : null;
 }
 
