@@ -17,7 +17,7 @@ const config = loadConfig();
 let db: EmbeddedDatabase | undefined;
 let databaseUrl = config.databaseUrl;
 if (!databaseUrl) {
-  db = await startEmbeddedPostgres({ dataDir: join(config.dataDir, 'postgres'), port: 54329 });
+  db = await startEmbeddedPostgres({ dataDir: join(config.dataDir, 'postgres'), port: config.embeddedPostgresPort });
   databaseUrl = db.url;
 }
 let redis: ChildProcess | undefined;
