@@ -478,35 +478,21 @@ export function createIntervalTableShap(ensemble: TreeEnsemble, options: TreeSha
     });
     return { bins, tabulated };
   };
-  // Two loops rather than one generic: each stays monomorphic on its typed arrays.
-  if (float32) {
-    const table32 = Float32Array.from(table); // exact: every entry is already a float32
-    const phi32 = new Float32Array(featureCount);
-    const one = (x: ArrayLike<number>): ShapValues => {
-      if (!binRow(layout, x, layout.bin, 0, 1)) return missing(x);
-      phi32.fill(0);
-      intervalShapFloat32(layout, table32, phi32);
-      return { bias, contributions: strided(phi32, 0, 1, featureCount) };
-    };
-    const batch = (rows: readonly ArrayLike<number>[]): ShapValues[] => {
-      const { bins, tabulated } = binRows(rows);
-      const phi = new Float32Array(rows.length * featureCount);
-      intervalShapBatchFloat32(layout, table32, bins, new Int32Array(rows.length), phi);
-      return rows.map((x, r) => (tabulated[r] ? { bias, contributions: strided(phi, r, rows.length, featureCount) } : missing(x)));
-    };
-    return Object.assign(one, { batch });
-  }
-  const table64 = Float64Array.from(table);
+  // The accumulator's type is the summing rule: a Float32Array rounds every addition as xgboost does.
+  // A process uses one mode, so the loops below stay monomorphic on their typed arrays.
+  const Accumulator = float32 ? Float32Array : Float64Array;
+  const typedTable = Accumulator.from(table); // exact in float32 too: every entry is already a float32
+  const phiScratch = new Accumulator(featureCount);
   const one = (x: ArrayLike<number>): ShapValues => {
     if (!binRow(layout, x, layout.bin, 0, 1)) return missing(x);
-    const phi = new Float64Array(featureCount);
-    intervalShapFloat64(layout, table64, phi);
-    return { bias, contributions: phi };
+    phiScratch.fill(0);
+    intervalShap(layout, typedTable, phiScratch);
+    return { bias, contributions: strided(phiScratch, 0, 1, featureCount) };
   };
   const batch = (rows: readonly ArrayLike<number>[]): ShapValues[] => {
     const { bins, tabulated } = binRows(rows);
-    const phi = new Float64Array(rows.length * featureCount);
-    intervalShapBatchFloat64(layout, table64, bins, new Int32Array(rows.length), phi);
+    const phi = new Accumulator(rows.length * featureCount);
+    intervalShapBatch(layout, typedTable, bins, new Int32Array(rows.length), phi);
     return rows.map((x, r) => (tabulated[r] ? { bias, contributions: strided(phi, r, rows.length, featureCount) } : missing(x)));
   };
   return Object.assign(one, { batch });
@@ -579,26 +565,11 @@ function intervalCell(layout: IntervalLayout, tree: number, bins: Int32Array, of
  * wait on one another, so the memory system overlaps them (the tables are
  * megabytes; the reads are the cost).
  *
- * Float32: sums the trees' tabulated values in tree order into a float32
- * accumulator, as xgboost does: storing `phi + value` in a Float32Array rounds
- * it exactly as fround would, and the table entries are float32 already.
+ * With Float32Arrays it sums the trees' tabulated values in tree order into a
+ * float32 accumulator, as xgboost does: storing `phi + value` in a Float32Array
+ * rounds it exactly as fround would, and the table entries are float32 already.
  */
-function intervalShapFloat32(layout: IntervalLayout, table: Float32Array, phi: Float32Array): void {
-  const { treeSlotStart, slotFeature, cells } = layout;
-  const trees = cells.length;
-  for (let tree = 0; tree < trees; tree++) cells[tree] = intervalCell(layout, tree, layout.bin, 0);
-  for (let tree = 0; tree < trees; tree++) {
-    const first = treeSlotStart[tree] as number;
-    const end = treeSlotStart[tree + 1] as number;
-    const cell = (cells[tree] as number) - first;
-    for (let slot = first; slot < end; slot++) {
-      const f = slotFeature[slot] as number;
-      phi[f] = (phi[f] as number) + (table[cell + slot] as number);
-    }
-  }
-}
-
-function intervalShapFloat64(layout: IntervalLayout, table: Float64Array, phi: Float64Array): void {
+function intervalShap<A extends Float32Array | Float64Array>(layout: IntervalLayout, table: A, phi: A): void {
   const { treeSlotStart, slotFeature, cells } = layout;
   const trees = cells.length;
   for (let tree = 0; tree < trees; tree++) cells[tree] = intervalCell(layout, tree, layout.bin, 0);
@@ -622,27 +593,7 @@ function intervalShapFloat64(layout: IntervalLayout, table: Float64Array, phi: F
  * trees in tree order, so the float32 sums are the one-row path's, bit for bit.
  * `cells` is scratch, one per row.
  */
-function intervalShapBatchFloat32(layout: IntervalLayout, table: Float32Array, bins: Int32Array, cells: Int32Array, phi: Float32Array): void {
-  const { treeSlotStart, tableStart, slotFeature, slotLutStart, lut } = layout;
-  const trees = tableStart.length;
-  const rows = cells.length;
-  for (let tree = 0; tree < trees; tree++) {
-    const first = treeSlotStart[tree] as number;
-    const end = treeSlotStart[tree + 1] as number;
-    cells.fill((tableStart[tree] as number) - first);
-    for (let slot = first; slot < end; slot++) {
-      const lutAt = slotLutStart[slot] as number;
-      const binAt = (slotFeature[slot] as number) * rows;
-      for (let r = 0; r < rows; r++) cells[r] = (cells[r] as number) + (lut[lutAt + (bins[binAt + r] as number)] as number);
-    }
-    for (let slot = first; slot < end; slot++) {
-      const phiAt = (slotFeature[slot] as number) * rows;
-      for (let r = 0; r < rows; r++) phi[phiAt + r] = (phi[phiAt + r] as number) + (table[(cells[r] as number) + slot] as number);
-    }
-  }
-}
-
-function intervalShapBatchFloat64(layout: IntervalLayout, table: Float64Array, bins: Int32Array, cells: Int32Array, phi: Float64Array): void {
+function intervalShapBatch<A extends Float32Array | Float64Array>(layout: IntervalLayout, table: A, bins: Int32Array, cells: Int32Array, phi: A): void {
   const { treeSlotStart, tableStart, slotFeature, slotLutStart, lut } = layout;
   const trees = tableStart.length;
   const rows = cells.length;
