@@ -25,6 +25,7 @@ import { addWorkingSeconds } from '../src/domain/business-calendar.js';
 import { runAutoAssign } from '../src/jobs/auto-assign.js';
 import { runSlaWatcher } from '../src/jobs/sla-watcher.js';
 import { queueSubgraph } from '../src/server.js';
+import { decisionEvent, scoredEvent, scoredPayload } from './fixtures.js';
 
 const ENTRY = `id status priority priorityBand slaDeadline slaWarningAt slaState slaPausedAt waitingOnApplicant awaitingOverrideApproval
   createdAt assignedAt startedAt completedAt assignee { id } application { id }`;
@@ -68,41 +69,10 @@ describe('queue subgraph: SLA policy, pauses, overrides, reassignment, notificat
   };
 
   const deliver = (event: EventEnvelope<object>) => sg.bus.publish(event as unknown as EventEnvelope);
-  const scored = (applicationId: string, over: Partial<ApplicationScored> = {}): ApplicationScored => ({
-    applicationId,
-    scoreId: randomUUID(),
-    modelVersion: '0.1.0',
-    probabilityOfDefault: 0.3,
-    score: 580,
-    riskBand: 'D',
-    route: 'HUMAN_REVIEW',
-    routeReason: 'PD between the thresholds',
-    modelRecommendation: 'REVIEW',
-    reasonCodes: [],
-    loanAmount: 12_000,
-    termMonths: 36,
-    submittedAt: new Date().toISOString(),
-    scoredAt: new Date().toISOString(),
-    ...over,
-  });
-  const decision = (tenant: string, applicationId: string, over: Partial<DecisionMade> = {}) =>
-    newEnvelope<DecisionMade>('decisions', Topic.DecisionMade, tenant, {
-      decisionId: randomUUID(),
-      applicationId,
-      outcome: 'APPROVED',
-      automated: false,
-      isOverride: false,
-      overrideStatus: null,
-      decidedBy: 'ana',
-      reviewSeconds: 300,
-      decidedAt: new Date().toISOString(),
-      withinSla: true,
-      ...over,
-    });
 
   const queueCase = async (tenant: string, over: Partial<ApplicationScored> = {}) => {
     const applicationId = randomUUID();
-    await deliver(newEnvelope('scoring', Topic.ApplicationScored, tenant, scored(applicationId, over)));
+    await deliver(scoredEvent(tenant, applicationId, over));
     const { body } = await sg.call(analyst(tenant, 'reader'), BY_APPLICATION, { reps: [{ __typename: 'Application', id: applicationId }] });
     const entry = (body.data as Any)._entities[0].queueEntry;
     expect(entry).toBeTruthy();
@@ -180,7 +150,7 @@ describe('queue subgraph: SLA policy, pauses, overrides, reassignment, notificat
     data(await sg.call(ana, ASSIGN, { entryId: id }));
     const started = data(await sg.call(ana, START, { entryId: id })).startReview;
 
-    await deliver(decision(tenant, applicationId, { outcome: 'DOCUMENTS_REQUESTED' }));
+    await deliver(decisionEvent(tenant, applicationId, { outcome: 'DOCUMENTS_REQUESTED' }));
     const paused = await read(tenant, id);
     expect(paused).toMatchObject({ status: 'IN_PROGRESS', assignee: { id: 'ana' }, waitingOnApplicant: true, completedAt: null, slaState: 'ON_TRACK' });
     expect(paused.slaPausedAt).toBeTruthy();
@@ -192,7 +162,7 @@ describe('queue subgraph: SLA policy, pauses, overrides, reassignment, notificat
     await runSlaWatcher(sg.orm, new Date(Date.now() + 10 * 3_600_000));
     expect(sg.published.some((e) => e.type === Topic.SlaWarning && (e.payload as unknown as SlaWarning).entryId === id)).toBe(false);
     // a second request while paused changes nothing
-    await deliver(decision(tenant, applicationId, { outcome: 'DOCUMENTS_REQUESTED' }));
+    await deliver(decisionEvent(tenant, applicationId, { outcome: 'DOCUMENTS_REQUESTED' }));
 
     await new Promise((r) => setTimeout(r, 300));
     const submitted: DocumentsSubmitted = { applicationId, documents: [{ name: 'payslip.pdf', kind: 'INCOME_PROOF' }], submittedAt: new Date().toISOString() };
@@ -214,7 +184,7 @@ describe('queue subgraph: SLA policy, pauses, overrides, reassignment, notificat
     expect(note).toMatchObject({ kind: 'DOCUMENTS_SUBMITTED', entry: { id }, application: { id: applicationId }, readAt: null });
 
     // and the final decision completes it
-    await deliver(decision(tenant, applicationId, { outcome: 'APPROVED' }));
+    await deliver(decisionEvent(tenant, applicationId, { outcome: 'APPROVED' }));
     expect(await read(tenant, id)).toMatchObject({ status: 'COMPLETED', waitingOnApplicant: false });
   });
 
@@ -223,10 +193,10 @@ describe('queue subgraph: SLA policy, pauses, overrides, reassignment, notificat
     const ana = analyst(tenant, 'ana');
     const { id, applicationId } = await queueCase(tenant);
     const assigned = data(await sg.call(ana, ASSIGN, { entryId: id })).assignCase;
-    await deliver(decision(tenant, applicationId, { outcome: 'DOCUMENTS_REQUESTED' }));
+    await deliver(decisionEvent(tenant, applicationId, { outcome: 'DOCUMENTS_REQUESTED' }));
     const paused = await read(tenant, id);
     await new Promise((r) => setTimeout(r, 300));
-    await deliver(decision(tenant, applicationId, { outcome: 'DECLINED' }));
+    await deliver(decisionEvent(tenant, applicationId, { outcome: 'DECLINED' }));
     const done = await read(tenant, id);
     expect(done).toMatchObject({ status: 'COMPLETED', slaPausedAt: null, waitingOnApplicant: false });
     const pausedFor = Date.parse(done.completedAt) - Date.parse(paused.slaPausedAt);
@@ -254,7 +224,7 @@ describe('queue subgraph: SLA policy, pauses, overrides, reassignment, notificat
     data(await sg.call(ana, ASSIGN, { entryId: id }));
     data(await sg.call(ana, START, { entryId: id }));
 
-    const first = decision(tenant, applicationId, { outcome: 'DECLINED', isOverride: true, overrideStatus: 'PENDING' });
+    const first = decisionEvent(tenant, applicationId, { outcome: 'DECLINED', isOverride: true, overrideStatus: 'PENDING' });
     await deliver(first);
     expect(await read(tenant, id)).toMatchObject({ status: 'IN_PROGRESS', assignee: { id: 'ana' }, awaitingOverrideApproval: true, completedAt: null });
 
@@ -273,7 +243,7 @@ describe('queue subgraph: SLA policy, pauses, overrides, reassignment, notificat
     expect(note).toMatchObject({ kind: 'OVERRIDE_REJECTED', entry: { id } });
     expect(note.message).toContain('The income evidence does not support a decline');
 
-    const second = decision(tenant, applicationId, { outcome: 'DECLINED', isOverride: true, overrideStatus: 'PENDING' });
+    const second = decisionEvent(tenant, applicationId, { outcome: 'DECLINED', isOverride: true, overrideStatus: 'PENDING' });
     await deliver(second);
     expect((await read(tenant, id)).awaitingOverrideApproval).toBe(true);
     await deliver(newEnvelope<DecisionMade>('decisions', Topic.DecisionMade, tenant, { ...second.payload, overrideStatus: 'APPROVED' }));
@@ -291,7 +261,7 @@ describe('queue subgraph: SLA policy, pauses, overrides, reassignment, notificat
     const mine = await queueCase(tenant);
     data(await sg.call(ana, ASSIGN, { entryId: mine.id }));
     data(await sg.call(ana, START, { entryId: mine.id }));
-    await deliver(decision(tenant, mine.applicationId, { outcome: 'DECLINED', isOverride: true, overrideStatus: 'PENDING', decidedBy: 'ana' }));
+    await deliver(decisionEvent(tenant, mine.applicationId, { outcome: 'DECLINED', isOverride: true, overrideStatus: 'PENDING', decidedBy: 'ana' }));
     for (const caller of [lea, sam]) {
       const [note] = (await notificationsOf(caller)).edges.map((e: Any) => e.node);
       expect(note).toMatchObject({ kind: 'OVERRIDE_PENDING', entry: { id: mine.id } });
@@ -301,8 +271,8 @@ describe('queue subgraph: SLA policy, pauses, overrides, reassignment, notificat
     const leas = await queueCase(tenant);
     data(await sg.call(lea, ASSIGN, { entryId: leas.id }));
     data(await sg.call(lea, START, { entryId: leas.id }));
-    await deliver(decision(tenant, leas.applicationId, { outcome: 'APPROVED', isOverride: true, overrideStatus: 'PENDING', decidedBy: 'lea' }));
-    await deliver(decision(tenant, (await queueCase(tenant)).applicationId, { outcome: 'APPROVED' }));
+    await deliver(decisionEvent(tenant, leas.applicationId, { outcome: 'APPROVED', isOverride: true, overrideStatus: 'PENDING', decidedBy: 'lea' }));
+    await deliver(decisionEvent(tenant, (await queueCase(tenant)).applicationId, { outcome: 'APPROVED' }));
     const kinds = async (caller: Caller) => (await notificationsOf(caller)).edges.map((e: Any) => `${e.node.kind}:${e.node.entry?.id}`);
     expect(await kinds(lea)).toEqual([`OVERRIDE_PENDING:${mine.id}`]);
     expect((await kinds(sam)).sort()).toEqual([`OVERRIDE_PENDING:${leas.id}`, `OVERRIDE_PENDING:${mine.id}`].sort());
@@ -477,7 +447,7 @@ describe('queue subgraph: SLA policy, pauses, overrides, reassignment, notificat
     const tenant = 'tenant-contest';
     const applicationId = randomUUID();
     const evidence = {
-      ...scored(applicationId, { route: 'AUTO_DECLINE', modelRecommendation: 'DECLINE', probabilityOfDefault: 0.8 }),
+      ...scoredPayload(applicationId, { route: 'AUTO_DECLINE', modelRecommendation: 'DECLINE', probabilityOfDefault: 0.8 }),
     } as Partial<ApplicationScored>;
     delete evidence.submittedAt;
     const contested: DecisionContested = {

@@ -4,9 +4,7 @@ import {
   type AuditRecorded,
   AuditTopic,
   type Caller,
-  type DecisionMade,
   type EventEnvelope,
-  newEnvelope,
   type QueueEntryChanged,
   type SlaWarning,
   Topic,
@@ -17,6 +15,7 @@ import { SlaPolicyRepository } from '../src/data/sla-policy.repository.js';
 import { runPriorityRefresh } from '../src/jobs/priority-refresh.js';
 import { runSlaWatcher } from '../src/jobs/sla-watcher.js';
 import { queueSubgraph } from '../src/server.js';
+import { decisionEvent, scoredEvent } from './fixtures.js';
 
 const ENTRY = 'id status priority slaDeadline slaState createdAt assignedAt startedAt completedAt assignee { id } application { id }';
 const ASSIGN = `mutation($entryId: ID!, $analystId: ID) { assignCase(entryId: $entryId, analystId: $analystId) { ${ENTRY} } }`;
@@ -44,41 +43,8 @@ describe('queue subgraph: the review workflow', () => {
   const analyst = (tenant: string, id: string): Caller => testCaller('analyst', tenant, id);
   const senior = (tenant: string, id = 'senior-1'): Caller => testCaller('senior_analyst', tenant, id);
 
-  const scored = (applicationId: string, over: Partial<ApplicationScored> = {}): ApplicationScored => ({
-    applicationId,
-    scoreId: randomUUID(),
-    modelVersion: '0.1.0',
-    probabilityOfDefault: 0.3,
-    score: 580,
-    riskBand: 'D',
-    route: 'HUMAN_REVIEW',
-    routeReason: 'PD 30.0% is between the auto-approve (14.5%) and auto-decline (63.5%) thresholds',
-    modelRecommendation: 'REVIEW',
-    reasonCodes: [],
-    loanAmount: 12_000,
-    termMonths: 36,
-    submittedAt: new Date().toISOString(),
-    scoredAt: new Date().toISOString(),
-    ...over,
-  });
-
   /** Delivers like the bus does; resolves once the consumer's transaction has committed. */
   const deliver = (event: EventEnvelope<object>) => sg.bus.publish(event as unknown as EventEnvelope);
-  const scoredEvent = (tenant: string, applicationId: string, over: Partial<ApplicationScored> = {}) =>
-    newEnvelope('scoring', Topic.ApplicationScored, tenant, scored(applicationId, over));
-  const decisionEvent = (tenant: string, applicationId: string) =>
-    newEnvelope<DecisionMade>('decisions', Topic.DecisionMade, tenant, {
-      decisionId: randomUUID(),
-      applicationId,
-      outcome: 'APPROVED',
-      automated: false,
-      isOverride: false,
-      overrideStatus: null,
-      decidedBy: 'ana',
-      reviewSeconds: 300,
-      decidedAt: new Date().toISOString(),
-      withinSla: true,
-    });
 
   const entryOfApplication = async (tenant: string, applicationId: string) => {
     const { body } = await sg.call(analyst(tenant, 'reader'), BY_APPLICATION, { reps: [{ __typename: 'Application', id: applicationId }] });
