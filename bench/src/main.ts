@@ -37,20 +37,22 @@ const jwtSecret = randomBytes(32).toString('hex');
 const internalSecret = randomBytes(32).toString('hex');
 // Scoring and security run in this process: Tandem is started only for the phases that drive it.
 const needsServer = runs('workflow') || runs('federated') || runs('fanout');
-const server = spawn(process.execPath, needsServer ? [...profileArgs, join(ROOT, 'packages/supervisor/dist/embedded-main.js')] : ['-e', ''], {
-  env: {
-    ...process.env,
-    ...ports,
-    TANDEM_DATA_DIR: dataDir,
-    TANDEM_DEMO_TRICKLE: 'off',
-    LOG_LEVEL: 'warn',
-    JWT_SECRET: jwtSecret,
-    INTERNAL_SECRET: internalSecret,
-  },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+const server = needsServer
+  ? spawn(process.execPath, [...profileArgs, join(ROOT, 'packages/supervisor/dist/embedded-main.js')], {
+      env: {
+        ...process.env,
+        ...ports,
+        TANDEM_DATA_DIR: dataDir,
+        TANDEM_DEMO_TRICKLE: 'off',
+        LOG_LEVEL: 'warn',
+        JWT_SECRET: jwtSecret,
+        INTERNAL_SECRET: internalSecret,
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    })
+  : undefined;
 const stop = async () => {
-  if (server.exitCode === null) {
+  if (server && server.exitCode === null) {
     server.kill('SIGINT');
     await new Promise((r) => server.once('exit', r));
   }
