@@ -145,4 +145,55 @@ describe.each([
     await relay.stop();
     await unsubscribe();
   });
+
+  it('publishes a batch up to a failing event, backs that one off, and goes on with the rest', async () => {
+    let refuse = true;
+    // Effects in the handler's transaction: a batch that fails leaves none of them behind.
+    const handle = idempotentConsumer(consumerOrm, 'batch', {
+      'widget.batch': async (em, e) => {
+        if (e.payload.n === 'c' && refuse) throw new Error('not yet');
+        em.persist(em.create(Widget, { id: `batch-${e.payload.n}`, count: 1 }));
+      },
+    });
+    const applied = async () =>
+      (await consumerOrm.em.fork().find(Widget, { id: { $like: 'batch-%' } }, { orderBy: { id: 'asc' } })).map((w) => w.id.slice('batch-'.length));
+    const unsubscribe = bus.consume('batch', handle);
+    await producer.em.fork().transactional(async (em) => {
+      for (const n of ['a', 'b', 'c', 'd', 'e']) recordEvent(em, 'producer', 'widget.batch', 't1', { n });
+    });
+    const relay = new OutboxRelay(producer, bus, { pollMs: 100 });
+    relay.start();
+    await waitFor(async () => (await applied()).includes('e'));
+    expect(await applied()).toEqual(['a', 'b', 'd', 'e']);
+    if (bus.kind === 'in-process') {
+      const [row] = await producer.em
+        .fork()
+        .execute(`SELECT published_at, next_attempt_at FROM producer.outbox_events WHERE type = 'widget.batch' AND payload->>'n' = 'c'`);
+      expect(row.published_at).toBeNull();
+      expect(row.next_attempt_at).not.toBeNull();
+      refuse = false;
+      await waitFor(async () => (await applied()).includes('c'), 15_000);
+      expect(await applied()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    }
+    // Redis takes the whole batch in one pipeline; the group's failure stays pending there, not in the outbox.
+    await waitFor(async () => (await unpublished(producer)) === 0, 15_000);
+    await relay.stop();
+    await unsubscribe();
+  });
+
+  it('applies a batch in one transaction, each event once, skipping what the inbox already holds', async () => {
+    const handle = idempotentConsumer(consumerOrm, 'batch-once', {
+      'widget.counted': async (em, e) => {
+        const w = (await em.findOne(Widget, { id: 'counted' })) ?? em.create(Widget, { id: 'counted', count: 0 });
+        w.count += e.payload.by as number;
+        em.persist(w);
+      },
+    });
+    const events = [1, 2, 4].map((by) => ({ id: crypto.randomUUID(), type: 'widget.counted', tenantId: 't1', source: 'test', occurredAt: new Date().toISOString(), payload: { by } }));
+    await handle(events[0]!);
+    // The first is a redelivery; an event of a type the consumer has no handler for is acknowledged untouched.
+    await handle.batch!([...events, { ...events[0]!, id: crypto.randomUUID(), type: 'widget.unknown' }]);
+    await handle.batch!(events);
+    expect((await consumerOrm.em.fork().findOne(Widget, { id: 'counted' }))?.count).toBe(7);
+  });
 });

@@ -1,7 +1,19 @@
 import type { EventEnvelope } from './event-envelope.js';
 
-export type EventHandler = (event: EventEnvelope) => Promise<void>;
+export type EventHandler = ((event: EventEnvelope) => Promise<void>) & {
+  /**
+   * Optional: handles several events, in order, all or nothing (one
+   * transaction). A bus may hand a batch here; when it rejects, the bus
+   * falls back to one event at a time to find the one that fails.
+   */
+  batch?: (events: readonly EventEnvelope[]) => Promise<void>;
+};
 export type EventListener = (event: EventEnvelope) => void;
+
+export interface BatchDelivery {
+  delivered: number;
+  error?: unknown;
+}
 
 export interface Unsubscribe {
   (): Promise<void>;
@@ -17,6 +29,14 @@ export interface Unsubscribe {
 export interface EventBus {
   readonly kind: 'in-process' | 'redis';
   publish(event: EventEnvelope<object>): Promise<void>;
+  /**
+   * Publishes events in order (the outbox relay's path). Resolves with how
+   * many of them, from the first, are delivered: every consumer group has
+   * handled them (in process) or the broker holds them (Redis). Fewer than
+   * all means the next one failed, and `error` says why; the ones after it
+   * may have reached some groups, which dedupe them on redelivery.
+   */
+  publishBatch(events: readonly EventEnvelope[]): Promise<BatchDelivery>;
   consume(group: string, handler: EventHandler): Unsubscribe;
   listen(listener: EventListener): Unsubscribe;
   close(): Promise<void>;

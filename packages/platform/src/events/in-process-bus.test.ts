@@ -56,4 +56,44 @@ describe('InProcessBus', () => {
     await expect(bus.publish(event('e1'))).rejects.toThrow(/1 consumer group\(s\) failed on Test/);
     expect(handled).toEqual(['e1']);
   });
+
+  it('works through a batch in order per group, groups side by side, and reports the prefix every group handled', async () => {
+    const seen: Record<string, string[]> = { steady: [], picky: [] };
+    const bus = new InProcessBus();
+    bus.consume('steady', async (e) => {
+      seen.steady.push(e.id);
+    });
+    bus.consume('picky', async (e) => {
+      if (e.id === '3') throw new Error('cannot take 3 yet');
+      seen.picky.push(e.id);
+    });
+    const delivery = await bus.publishBatch(['1', '2', '3', '4', '5'].map(event));
+    expect(delivery.delivered).toBe(2);
+    expect(String(delivery.error)).toMatch(/1 consumer group\(s\) failed on Test/);
+    // The failing group stopped at its failure, so it never sees 4 before 3; the other group went on (it dedupes on redelivery).
+    expect(seen).toEqual({ steady: ['1', '2', '3', '4', '5'], picky: ['1', '2'] });
+    expect(await bus.publishBatch([])).toEqual({ delivered: 0 });
+  });
+
+  it('hands a batch to a group that takes batches, and falls back to one event at a time when the batch fails', async () => {
+    const calls: string[] = [];
+    const bus = new InProcessBus();
+    const handler = Object.assign(
+      async (e: EventEnvelope) => {
+        if (e.id === '2') throw new Error('2 is bad');
+        calls.push(`one:${e.id}`);
+      },
+      {
+        batch: async (events: readonly EventEnvelope[]) => {
+          calls.push(`batch:${events.map((e) => e.id).join(',')}`);
+          if (events.some((e) => e.id === '2')) throw new Error('2 is bad');
+        },
+      },
+    );
+    bus.consume('g', handler);
+    expect(await bus.publishBatch(['1', '3'].map(event))).toEqual({ delivered: 2 });
+    const delivery = await bus.publishBatch(['1', '2', '3'].map(event));
+    expect(delivery.delivered).toBe(1);
+    expect(calls).toEqual(['batch:1,3', 'batch:1,2,3', 'one:1']);
+  });
 });

@@ -1,14 +1,14 @@
 import { createLogger } from '../logging/logger.js';
-import type { EventBus, EventHandler, EventListener, Unsubscribe } from './event-bus.js';
+import type { BatchDelivery, EventBus, EventHandler, EventListener, Unsubscribe } from './event-bus.js';
 import type { EventEnvelope } from './event-envelope.js';
 
 const log = createLogger('in-process-bus');
 
 /**
- * The single-process default. publish() resolves only when every consumer
- * group has handled the event, so the relay marks an outbox row published
- * only after its effects are durable; if a group fails, publish rejects and
- * the relay retries later (groups that succeeded dedupe on redelivery).
+ * The single-process default. Delivery resolves only when every consumer
+ * group has handled the events, so the relay marks an outbox row published
+ * only after its effects are durable; if a group fails, the relay retries
+ * later (groups that succeeded dedupe on redelivery).
  */
 export class InProcessBus implements EventBus {
   readonly kind = 'in-process' as const;
@@ -16,33 +16,59 @@ export class InProcessBus implements EventBus {
   private readonly listeners = new Set<EventListener>();
 
   async publish(event: EventEnvelope<object>): Promise<void> {
+    const { error } = await this.publishBatch([event as EventEnvelope]);
+    if (error) throw error;
+  }
+
+  /**
+   * Groups are independent (each its own subgraph and transaction), so they
+   * work through the batch side by side, each in publish order: a batch costs
+   * the slowest group's time, not the sum over events of each event's slowest
+   * group. A group stops at its first failure, so it never sees an event
+   * before one it failed on.
+   */
+  async publishBatch(events: readonly EventEnvelope[]): Promise<BatchDelivery> {
     // Listeners (the gateway's live subscriptions) first, as on Redis where they read the stream
     // alongside the consumer groups: a live payload does not wait for every projection to commit.
-    for (const listener of this.listeners) {
-      try {
-        listener(event as EventEnvelope);
-      } catch (err) {
-        log.error({ err, eventId: event.id }, 'listener threw');
+    for (const event of events) {
+      for (const listener of this.listeners) {
+        try {
+          listener(event);
+        } catch (err) {
+          log.error({ err, eventId: event.id }, 'listener threw');
+        }
       }
     }
-    // Groups are independent (each its own subgraph and transaction), so they handle the event side by side:
-    // an event costs the slowest group's time, not the sum. Each group still sees events in publish order,
-    // because the relay publishes one event after the previous one resolved.
-    const failures: unknown[] = [];
+    const failures: { index: number; err: unknown }[] = [];
     await Promise.all(
       [...this.groups].map(async ([group, handlers]) => {
         // Several members of one group compete; in one process, the first one serves.
         const handler = handlers[0];
         if (!handler) return;
-        try {
-          await handler(event as EventEnvelope);
-        } catch (err) {
-          log.warn({ err, group, eventId: event.id, type: event.type }, 'consumer failed; event will be redelivered');
-          failures.push(err);
+        if (handler.batch && events.length > 1) {
+          try {
+            await handler.batch(events);
+            return;
+          } catch {
+            // Nothing of the batch was applied: one at a time below, to find the failing event and keep the ones before it.
+          }
+        }
+        for (let index = 0; index < events.length; index++) {
+          const event = events[index]!;
+          try {
+            await handler(event);
+          } catch (err) {
+            log.warn({ err, group, eventId: event.id, type: event.type }, 'consumer failed; event will be redelivered');
+            failures.push({ index, err });
+            return;
+          }
         }
       }),
     );
-    if (failures.length) throw new AggregateError(failures, `${failures.length} consumer group(s) failed on ${event.type}`);
+    if (!failures.length) return { delivered: events.length };
+    const delivered = Math.min(...failures.map((f) => f.index));
+    const errors = failures.filter((f) => f.index === delivered).map((f) => f.err);
+    return { delivered, error: new AggregateError(errors, `${errors.length} consumer group(s) failed on ${events[delivered]!.type}`) };
   }
 
   consume(group: string, handler: EventHandler): Unsubscribe {

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
-import type { EventBus, EventHandler, EventListener, Unsubscribe } from './event-bus.js';
+import type { BatchDelivery, EventBus, EventHandler, EventListener, Unsubscribe } from './event-bus.js';
 import type { EventEnvelope } from './event-envelope.js';
 import { createLogger } from '../logging/logger.js';
 
@@ -29,6 +29,21 @@ export class RedisStreamBus implements EventBus {
 
   async publish(event: EventEnvelope<object>): Promise<void> {
     await this.publisher.xadd(this.stream, 'MAXLEN', '~', String(MAX_LEN), '*', 'e', JSON.stringify(event));
+  }
+
+  /** One round trip for the batch (a pipeline keeps the order); the delivered prefix ends at the first refused XADD. */
+  async publishBatch(events: readonly EventEnvelope[]): Promise<BatchDelivery> {
+    const pipeline = this.publisher.pipeline();
+    for (const event of events) pipeline.xadd(this.stream, 'MAXLEN', '~', String(MAX_LEN), '*', 'e', JSON.stringify(event));
+    let replies: [Error | null, unknown][] | null;
+    try {
+      replies = await pipeline.exec();
+    } catch (error) {
+      return { delivered: 0, error };
+    }
+    const failed = (replies ?? []).findIndex(([err]) => err);
+    if (!replies || replies.length < events.length) return { delivered: 0, error: new Error('Redis answered no XADD replies') };
+    return failed < 0 ? { delivered: events.length } : { delivered: failed, error: replies[failed]![0] };
   }
 
   consume(group: string, handler: EventHandler): Unsubscribe {
