@@ -1,4 +1,6 @@
 import { SignJWT, jwtVerify } from 'jose';
+import { hmacKey } from './hmac-key.js';
+import { VerifiedTokens } from './verified-tokens.js';
 import type { Caller } from './request-context.js';
 import type { Permission } from './permissions.js';
 
@@ -21,8 +23,9 @@ export interface VerifiedAccessToken {
   issuedAtMs: number;
 }
 
-const encoder = new TextEncoder();
 const ISSUER = 'tandem-identity';
+/** Revocation is not cached: callers check the RevocationList on every request. */
+const verifiedAccessTokens = new VerifiedTokens<VerifiedAccessToken>(20_000);
 
 export async function issueAccessToken(claims: AccessTokenClaims, secret: string, ttlSeconds: number): Promise<string> {
   const now = Date.now();
@@ -32,7 +35,7 @@ export async function issueAccessToken(claims: AccessTokenClaims, secret: string
     .setIssuer(ISSUER)
     .setIssuedAt(Math.floor(now / 1000))
     .setExpirationTime(Math.floor(now / 1000) + ttlSeconds)
-    .sign(encoder.encode(secret));
+    .sign(hmacKey(secret));
 }
 
 export async function verifyAccessToken(token: string, secret: string): Promise<Caller | null> {
@@ -41,10 +44,13 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
 
 /** Signature, issuer and expiry checked; revocation is the caller's next step (see RevocationList). */
 export async function readAccessToken(token: string, secret: string): Promise<VerifiedAccessToken | null> {
+  const known = verifiedAccessTokens.get(token, secret);
+  // Each request gets its own caller object: one request changing it must not change another's.
+  if (known) return { ...known, caller: { ...known.caller, permissions: [...known.caller.permissions] } };
   try {
-    const { payload } = await jwtVerify(token, encoder.encode(secret), { issuer: ISSUER, algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, hmacKey(secret), { issuer: ISSUER, algorithms: ['HS256'] });
     if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string' || !Array.isArray(payload.perms)) return null;
-    return {
+    const verified: VerifiedAccessToken = {
       caller: {
         kind: payload.knd === 'client' ? 'client' : 'user',
         id: payload.sub,
@@ -55,6 +61,8 @@ export async function readAccessToken(token: string, secret: string): Promise<Ve
       sessionId: typeof payload.sid === 'string' ? payload.sid : undefined,
       issuedAtMs: typeof payload.iams === 'number' ? payload.iams : (payload.iat ?? 0) * 1000,
     };
+    verifiedAccessTokens.set(token, secret, verified, (payload.exp ?? 0) * 1000);
+    return { ...verified, caller: { ...verified.caller, permissions: [...verified.caller.permissions] } };
   } catch {
     return null;
   }

@@ -1,5 +1,6 @@
-import { createSecretKey, type KeyObject } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
+import { hmacKey } from './hmac-key.js';
+import { VerifiedTokens } from './verified-tokens.js';
 import type { Permission } from './permissions.js';
 
 /**
@@ -19,16 +20,6 @@ export interface Caller {
 export const INTERNAL_CONTEXT_HEADER = 'x-tandem-context';
 export const REQUEST_ID_HEADER = 'x-request-id';
 
-/** One HMAC key object per secret, imported once (not on every request). */
-const hmacKeys = new Map<string, KeyObject>();
-function hmacKey(secret: string): KeyObject {
-  let key = hmacKeys.get(secret);
-  if (!key) {
-    key = createSecretKey(Buffer.from(secret, 'utf8'));
-    hmacKeys.set(secret, key);
-  }
-  return key;
-}
 
 export async function signInternalContext(caller: Caller, secret: string, requestId: string): Promise<string> {
   return new SignJWT({ caller, rid: requestId })
@@ -39,26 +30,18 @@ export async function signInternalContext(caller: Caller, secret: string, reques
     .sign(hmacKey(secret));
 }
 
-/**
- * Tokens this process has verified, until they expire. The gateway signs one
- * token per request and sends it to every subgraph the plan touches; where
- * several subgraphs share a process (embedded mode) each would check the same
- * signature again. Keyed by the whole token and the secret it was checked
- * with, so nothing unverified is ever trusted; oldest first out when full.
- */
-const VERIFIED_MAX = 5_000;
-const verifiedTokens = new Map<string, { secret: string; caller: Caller; requestId: string; expiresAtMs: number }>();
+/** Internal contexts already verified (one per client request, reused by every subgraph it reaches). */
+const verifiedContexts = new VerifiedTokens<{ caller: Caller; requestId: string }>();
 
 export async function verifyInternalContext(token: string, secret: string): Promise<{ caller: Caller; requestId: string } | null> {
-  const known = verifiedTokens.get(token);
-  if (known && known.secret === secret && known.expiresAtMs > Date.now()) return copyOf(known);
+  const known = verifiedContexts.get(token, secret);
+  if (known) return copyOf(known);
   try {
     const { payload } = await jwtVerify(token, hmacKey(secret), { issuer: 'tandem-gateway', algorithms: ['HS256'] });
     const caller = payload.caller as Caller | undefined;
     if (!caller || !Array.isArray(caller.permissions)) return null;
-    const entry = { secret, caller, requestId: String(payload.rid ?? ''), expiresAtMs: (payload.exp ?? 0) * 1000 };
-    if (verifiedTokens.size >= VERIFIED_MAX) verifiedTokens.delete(verifiedTokens.keys().next().value as string);
-    verifiedTokens.set(token, entry);
+    const entry = { caller, requestId: String(payload.rid ?? '') };
+    verifiedContexts.set(token, secret, entry, (payload.exp ?? 0) * 1000);
     return copyOf(entry);
   } catch {
     return null;
