@@ -37,7 +37,11 @@ import { signInGuard } from './security/sign-in-guard.js';
 import { SignInLimits } from './security/sign-in-limits.js';
 import { readTrustedDocuments, type TrustedDocuments } from './security/trusted-documents.js';
 import { staticWeb } from './static-web.js';
+import { cachedAnswer } from './response-cache/cached-answer.js';
+import { ResponseCache, stringifyResult } from './response-cache/response-cache.js';
+import { responseCachePlugin } from './response-cache/response-cache-plugin.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
+import { EventHub } from './subscriptions/event-hub.js';
 import { attachSubscriptionEndpoint } from './subscriptions/subscription-endpoint.js';
 import { readSupergraph } from './supergraph-file.js';
 
@@ -61,6 +65,8 @@ export interface GatewayOptions {
    * documents, introspection guard). Only for measuring what they cost.
    */
   securityLayers?: boolean;
+  /** Overrides the config's gatewayResponseCache (tests, and the bench's uncached row). */
+  responseCache?: TandemConfig['gatewayResponseCache'];
 }
 
 export interface RunningGateway {
@@ -98,6 +104,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const signInLimits = new SignInLimits(limiter, security.signInLimit);
   const trusted = opts.trustedDocuments ?? readTrustedDocuments();
 
+  // One listener on the bus for the whole gateway: live subscriptions, and the response cache's invalidation.
+  const hub = new EventHub(opts.bus);
+  const responseCache = new ResponseCache(opts.responseCache ?? config.gatewayResponseCache);
+  hub.onEveryEvent((event) => responseCache.invalidateTenant(event.tenantId));
+
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) => new SubgraphDataSource(urlOf(name), config),
@@ -106,6 +117,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
+    // A page served from the response cache is written out as stored, not serialised again.
+    stringifyResult,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
@@ -120,6 +133,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       requestIdPlugin(),
       ...protections.plugins,
       ...(layers ? [introspectionForSignedInCallers(), signInGuard(signInLimits)] : []),
+      responseCachePlugin(responseCache),
     ],
   });
   await apollo.start();
@@ -141,10 +155,19 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     }
     return caller;
   };
+  const admitted = layers
+    ? countRefusals(requestAdmission({ options: security, limiter, trusted, callerOf: (req) => callerOf(req).catch(() => null) }))
+    : async (_req: IncomingMessage, body: unknown): Promise<Admission> => ({ kind: 'pass', body });
+  // Only once admitted: a cached page is never a way around the rate limit or the token budget.
+  const answerFromCache = cachedAnswer(responseCache, (req) => callerOf(req).catch(() => null));
   const server: Server = createHttpHost<GatewayContext>({
     apollo,
     maxBodyBytes: security.maxBodyBytes,
-    admit: layers ? countRefusals(requestAdmission({ options: security, limiter, trusted, callerOf: (req) => callerOf(req).catch(() => null) })) : undefined,
+    admit: async (req, body) => {
+      const admission = await admitted(req, body);
+      if (admission.kind !== 'pass') return admission;
+      return (await answerFromCache(req, admission.body)) ?? admission;
+    },
     context: async (req) => ({
       caller: await callerOf(req),
       requestId: requestIdOf(req.headers[REQUEST_ID_HEADER]),
@@ -176,7 +199,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       (() => {
         throw new Error('gateway schema not loaded');
       })(),
-    bus: opts.bus,
+    bus: hub,
     executeQuery: executeAs,
     authenticate: (authorization) => callerFromAuthorization(authorization, config.jwtSecret, revocations),
     revocations, // open sockets are re-checked against it: a logout closes them (4401)

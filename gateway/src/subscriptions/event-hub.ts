@@ -18,6 +18,7 @@ export type MissedEvents = { known: true; missed: number } | { known: false };
 export class EventHub {
   private readonly routes = new Map<string, Set<HubListener>>();
   private readonly recent = new Map<string, { id: string; type: string }[]>();
+  private readonly everyEvent = new Set<HubListener>();
   private readonly unlisten: Unsubscribe;
   private closed = false;
 
@@ -33,8 +34,15 @@ export class EventHub {
     }
     ring.push({ id: event.id, type: event.type });
     if (ring.length > RECENT_EVENTS_PER_TENANT) ring.splice(0, ring.length - RECENT_EVENTS_PER_TENANT);
+    for (const listener of this.everyEvent) listener(event);
     const listeners = this.routes.get(routeKey(event.type, event.tenantId));
     if (listeners) for (const listener of listeners) listener(event);
+  }
+
+  /** Every event of every tenant (the response cache's invalidation); returns the way out. */
+  onEveryEvent(listener: HubListener): () => void {
+    this.everyEvent.add(listener);
+    return () => this.everyEvent.delete(listener);
   }
 
   /** Events of `topic` for `tenantId` only; returns the way out. */

@@ -3,6 +3,7 @@ import { type DocumentNode, type ExecutionArgs, GraphQLError, type GraphQLSchema
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { exceedsTokens } from '../security/request-admission.js';
+import type { EventHub } from './event-hub.js';
 import { SessionWatch } from './session-watch.js';
 import {
   createSubscriptionExecutor,
@@ -27,7 +28,8 @@ const DOCUMENT_CACHE_SIZE = 500;
 export interface SubscriptionEndpointOptions extends SubscriptionExecutorOptions {
   wss: WebSocketServer;
   schema: () => GraphQLSchema;
-  bus: EventBus;
+  /** The bus, or the gateway's one EventHub on it when other parts of the gateway listen too. */
+  bus: EventBus | EventHub;
   /** Runs a query or mutation through the gateway's planner as the caller (queries over the socket, entity fields of payloads). */
   executeQuery: QueryExecutor;
   /** "Bearer <token>" → the caller (anonymous without a header); throws for a bad, expired or revoked token. */

@@ -39,6 +39,8 @@ export interface TandemConfig {
   demoTrickle: boolean;
   /** Depth, cost, aliases, tokens, directives, body size and rate-limit budgets at the gateway (gateway-limits.ts). */
   gatewayLimits: GatewayLimits;
+  /** The gateway's cache of the workbench's hot reads (gateway/src/response-cache); maxAgeMs 0 turns it off. */
+  gatewayResponseCache: { maxEntries: number; maxBytes: number; maxAgeMs: number };
 }
 
 export const SUBGRAPHS = ['identity', 'applications', 'scoring', 'queue', 'decisions', 'analytics'] as const;
@@ -71,6 +73,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
     if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${name} must be a port number, got ${raw}`);
     return n;
   };
+  const count = (name: string, fallback: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a whole number, 0 or more, got ${raw}`);
+    return n;
+  };
   const subgraphPorts = Object.fromEntries(SUBGRAPHS.map((s) => [s, port(`${s.toUpperCase()}_PORT`, DEFAULT_PORTS[s])])) as Record<SubgraphName, number>;
   const jwtSecret = env.JWT_SECRET ?? (mode === 'demo' ? DEMO_JWT_SECRET : '');
   const internalSecret = env.INTERNAL_SECRET ?? (mode === 'demo' ? DEMO_INTERNAL_SECRET : '');
@@ -98,6 +107,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
     gatewayLimits: gatewayLimitsFrom(env, (message) => {
       throw new ConfigError(message);
     }),
+    gatewayResponseCache: {
+      maxEntries: count('GATEWAY_CACHE_MAX_ENTRIES', 10_000),
+      maxBytes: count('GATEWAY_CACHE_MAX_MB', 64) * 1024 * 1024,
+      maxAgeMs: count('GATEWAY_CACHE_MAX_AGE_SECONDS', 15) * 1000,
+    },
   };
 }
 

@@ -30,7 +30,9 @@ export interface HttpHostOptions<C extends BaseContext> {
 
 export type Admission =
   | { kind: 'pass'; body: unknown }
-  | { kind: 'refuse'; status: number; body: unknown; headers?: Record<string, string> };
+  | { kind: 'refuse'; status: number; body: unknown; headers?: Record<string, string> }
+  /** Answered already (the gateway's response cache): the text is sent as it is. */
+  | { kind: 'answer'; status: number; text: string; headers: Record<string, string> };
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -102,6 +104,10 @@ export function createHttpHost<C extends BaseContext>(opts: HttpHostOptions<C>):
     if (opts.admit) {
       const admission = await opts.admit(req, parsed);
       if (admission.kind === 'refuse') return sendJson(res, admission.status, admission.body, admission.headers);
+      if (admission.kind === 'answer') {
+        res.writeHead(admission.status, { ...admission.headers, 'content-length': Buffer.byteLength(admission.text) });
+        return res.end(admission.text);
+      }
       parsed = admission.body;
     }
     const response = await opts.apollo.executeHTTPGraphQLRequest({
