@@ -14,6 +14,8 @@ const gateway = await startGateway({
   port: config.gatewayPort,
   host: '127.0.0.1',
   security: { rateLimit: { windowSeconds: 60, perUser: 1e9, perClient: 1e9, perAnonymousAddress: 1e9 } },
+  // Every request planned and executed, as the peer does (it has no cache); this process hears no events anyway.
+  responseCache: { maxEntries: 0, maxBytes: 0, maxAgeMs: 0 },
 });
 console.log(`tandem-gateway listening on ${gateway.port}`);
 const stop = () => void gateway.stop().then(() => process.exit(0));
