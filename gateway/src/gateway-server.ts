@@ -39,6 +39,7 @@ import { readTrustedDocuments, type TrustedDocuments } from './security/trusted-
 import { staticWeb } from './static-web.js';
 import { cachedAnswer } from './response-cache/cached-answer.js';
 import { ResponseCache, stringifyResult } from './response-cache/response-cache.js';
+import { observeResponseCache, responseCacheAnswers } from './response-cache/response-cache-metrics.js';
 import { responseCachePlugin } from './response-cache/response-cache-plugin.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
 import { EventHub } from './subscriptions/event-hub.js';
@@ -106,7 +107,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
 
   // One listener on the bus for the whole gateway: live subscriptions, and the response cache's invalidation.
   const hub = new EventHub(opts.bus);
-  const responseCache = new ResponseCache(opts.responseCache ?? config.gatewayResponseCache);
+  const responseCache = new ResponseCache(opts.responseCache ?? config.gatewayResponseCache, Date.now, (result) => responseCacheAnswers.inc({ result }));
+  const unobserveCache = observeResponseCache(responseCache);
   hub.onEveryEvent((event) => responseCache.invalidateTenant(event.tenantId));
 
   const gateway = new ApolloGateway({
@@ -221,6 +223,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       await apollo.stop();
       await limiter.close();
       await revocations.close();
+      unobserveCache();
     },
   };
 }

@@ -59,12 +59,14 @@ function cacheKey(ctx: GraphQLRequestContext<GatewayContext>): string {
 }
 
 /**
- * Serves repeated reads from the ResponseCache after parsing, validation and
- * every admission check (the caller is authenticated, rate-limited and
- * armor-checked as for any request), skipping only planning and execution.
- * Mutations move their tenant's generation on when they start and when they
- * end, so this gateway's callers read their own writes at once; other
- * gateways learn of them from the change's event.
+ * Decides what the cache keeps: a successful query of allow-listed root
+ * fields, stored after execution with the tenant's generation from before it.
+ * Most hits never reach Apollo (cached-answer.ts answers them after
+ * admission); the ones that do (an Accept header with quality values,
+ * graphql-ws queries) are served here, after validation, skipping planning
+ * and execution. Mutations move their tenant's generation on when they start
+ * and when they end, so this gateway's callers read their own writes at once;
+ * other gateways learn of them from the change's event.
  */
 export function responseCachePlugin(cache: ResponseCache): ApolloServerPlugin<GatewayContext> {
   return {
@@ -73,6 +75,7 @@ export function responseCachePlugin(cache: ResponseCache): ApolloServerPlugin<Ga
       let generation = 0;
       let hit = false;
       let mutatedTenant: string | undefined;
+      let noStore = false;
       return {
         async responseForOperation(ctx) {
           const tenantId = ctx.contextValue.caller.tenantId;
@@ -84,8 +87,10 @@ export function responseCachePlugin(cache: ResponseCache): ApolloServerPlugin<Ga
           }
           if (!cacheableOperation(ctx.operation)) return null;
           key = cacheKey(ctx);
-          // Cache-Control: no-cache asks for a fresh answer (which then refreshes the entry), as in HTTP.
-          const cached = /no-cache|no-store/.test(ctx.request.http?.headers.get('cache-control') ?? '') ? undefined : cache.get(key, tenantId);
+          // As in HTTP: no-cache asks for a fresh answer (which then refreshes the entry); no-store, that nothing is kept.
+          const cacheControl = ctx.request.http?.headers.get('cache-control') ?? '';
+          noStore = cacheControl.includes('no-store');
+          const cached = noStore || cacheControl.includes('no-cache') ? undefined : cache.get(key, tenantId);
           if (cached === undefined) {
             generation = cache.generation(tenantId);
             return null;
@@ -102,7 +107,7 @@ export function responseCachePlugin(cache: ResponseCache): ApolloServerPlugin<Ga
           if (!key) return;
           ctx.response.http.headers.set(CACHE_HEADER, hit ? 'hit' : 'miss');
           const body = ctx.response.body;
-          if (hit || body.kind !== 'single' || body.singleResult.errors?.length || !body.singleResult.data) return;
+          if (hit || noStore || body.kind !== 'single' || body.singleResult.errors?.length || !body.singleResult.data) return;
           const result = body.singleResult;
           cache.set(key, ctx.contextValue.caller.tenantId!, generation, result, stringifyResult(result));
         },

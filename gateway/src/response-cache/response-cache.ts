@@ -57,6 +57,8 @@ export class ResponseCache {
   constructor(
     private readonly options: ResponseCacheOptions,
     private readonly now: () => number = Date.now,
+    /** Told of every hit, miss and store (the gateway counts them on /metrics). */
+    private readonly onCount: (result: 'hit' | 'miss' | 'stored') => void = () => {},
   ) {}
 
   get enabled(): boolean {
@@ -86,12 +88,16 @@ export class ResponseCache {
     const entry = this.entries.get(key);
     if (!entry || entry.tenantId !== tenantId || entry.generation !== this.generation(tenantId) || this.now() - entry.storedAt > this.options.maxAgeMs) {
       if (entry) this.remove(key, entry);
-      if (countMiss) this.counts.misses++;
+      if (countMiss) {
+        this.counts.misses++;
+        this.onCount('miss');
+      }
       return undefined;
     }
     this.entries.delete(key);
     this.entries.set(key, entry);
     this.counts.hits++;
+    this.onCount('hit');
     return entry;
   }
 
@@ -112,6 +118,7 @@ export class ResponseCache {
       this.remove(oldKey, oldest);
     }
     this.counts.stored++;
+    this.onCount('stored');
     return true;
   }
 

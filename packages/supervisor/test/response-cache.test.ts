@@ -86,6 +86,10 @@ describe('gateway response cache', () => {
   it('serves a repeated read from the cache, per caller, with the same answer', async () => {
     const { first, again } = await settledHit(analyst);
     expect(again.body).toEqual(first.body);
+    // Operators see it work on /metrics.
+    const metrics = await (await fetch(url.replace(/\/graphql$/, '/metrics'))).text();
+    expect(Number(/^tandem_gateway_response_cache_total\{result="hit"\} (\d+)/m.exec(metrics)?.[1] ?? 0)).toBeGreaterThan(0);
+    expect(Number(/^tandem_gateway_response_cache_entries (\d+)/m.exec(metrics)?.[1] ?? 0)).toBeGreaterThan(0);
     expect(again.contentType).toBe(first.contentType);
     // A client asking for the GraphQL-over-HTTP media type (the workbench's urql does) gets it from the cache too.
     const urqlAccept = { accept: 'application/graphql-response+json, application/graphql+json, application/json' };
