@@ -39,10 +39,8 @@ interface Entry {
   text: string;
 }
 
+/** What the cache holds now (hits, misses and stores go to onCount as they happen). */
 export interface ResponseCacheStats {
-  hits: number;
-  misses: number;
-  stored: number;
   entries: number;
   bytes: number;
 }
@@ -52,7 +50,6 @@ export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
   private readonly generations = new Map<string, number>();
   private bytes = 0;
-  private readonly counts = { hits: 0, misses: 0, stored: 0 };
 
   constructor(
     private readonly options: ResponseCacheOptions,
@@ -88,15 +85,11 @@ export class ResponseCache {
     const entry = this.entries.get(key);
     if (!entry || entry.tenantId !== tenantId || entry.generation !== this.generation(tenantId) || this.now() - entry.storedAt > this.options.maxAgeMs) {
       if (entry) this.remove(key, entry);
-      if (countMiss) {
-        this.counts.misses++;
-        this.onCount('miss');
-      }
+      if (countMiss) this.onCount('miss');
       return undefined;
     }
     this.entries.delete(key);
     this.entries.set(key, entry);
-    this.counts.hits++;
     this.onCount('hit');
     return entry;
   }
@@ -117,13 +110,12 @@ export class ResponseCache {
       if (this.entries.size <= this.options.maxEntries && this.bytes <= this.options.maxBytes) break;
       this.remove(oldKey, oldest);
     }
-    this.counts.stored++;
     this.onCount('stored');
     return true;
   }
 
   stats(): ResponseCacheStats {
-    return { ...this.counts, entries: this.entries.size, bytes: this.bytes };
+    return { entries: this.entries.size, bytes: this.bytes };
   }
 
   private remove(key: string, entry: Entry): void {

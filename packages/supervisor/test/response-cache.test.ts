@@ -50,6 +50,9 @@ describe('gateway response cache', () => {
       const again = await list(token);
       return again.cache === 'hit' ? { first, again } : undefined;
     });
+  /** The partner submits an application that goes to review (above the demo tenant's 20,000). */
+  const submit = (externalId: string) =>
+    gql(url, 'mutation($i: SubmitApplicationInput!) { submitApplication(input: $i) { application { id } } }', { i: application(externalId) }, partner);
   const externalIds = (l: Listing | undefined) => (l?.reviewQueue.edges ?? []).map((e) => e.node.application.externalId);
 
   beforeAll(async () => {
@@ -70,13 +73,7 @@ describe('gateway response cache', () => {
       login(url, 'analyst@acme.test'),
       partnerToken(base),
     ]);
-    const submitted = await gql(
-      url,
-      'mutation($i: SubmitApplicationInput!) { submitApplication(input: $i) { application { id } } }',
-      { i: application('cache-1') },
-      partner,
-    );
-    expect(submitted.body.errors).toBeUndefined();
+    expect((await submit('cache-1')).body.errors).toBeUndefined();
     await until(async () => externalIds((await list(analyst)).body.data).includes('cache-1'));
   });
   afterAll(async () => {
@@ -111,13 +108,7 @@ describe('gateway response cache', () => {
 
   it("ends at once when the tenant's events say something changed", async () => {
     await settledHit(analyst);
-    const r = await gql(
-      url,
-      'mutation($i: SubmitApplicationInput!) { submitApplication(input: $i) { application { id } } }',
-      { i: application('cache-2') },
-      partner,
-    );
-    expect(r.body.errors).toBeUndefined();
+    expect((await submit('cache-2')).body.errors).toBeUndefined();
     // The queue learns of the case from scoring's event; the listing shows it with no wait for the maximum age.
     await until(async () => externalIds((await list(analyst)).body.data).includes('cache-2'), 15_000);
     const acmeListing = await list(acme);
