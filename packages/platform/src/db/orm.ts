@@ -30,8 +30,11 @@ export interface SubgraphDatabaseOptions {
 /** Creates the subgraph's schema if needed, opens its ORM and brings its migrations up to date. */
 export async function openSubgraphDatabase(opts: SubgraphDatabaseOptions): Promise<MikroORM> {
   await ensureSchema(opts.url, opts.schema);
+  // A `?host=/dir` parameter (as libpq and node-postgres read it) names a Unix socket directory; MikroORM reads only the URL's host.
+  const socketHost = new URL(opts.url).searchParams.get('host');
   const config: Options = {
     clientUrl: opts.url,
+    ...(socketHost ? { host: socketHost } : {}),
     schema: opts.schema,
     // Each subgraph's ORM needs its own context name: in one process, a
     // consumer's transaction must not be mistaken for the publisher's.
