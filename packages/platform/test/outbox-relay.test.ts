@@ -6,7 +6,7 @@ import { createTestDatabase } from '../src/testing/test-infra.js';
 import { openSubgraphDatabase } from '../src/db/orm.js';
 import { InProcessBus } from '../src/events/in-process-bus.js';
 import { RedisStreamBus } from '../src/events/redis-stream-bus.js';
-import { OutboxRelay, idempotentConsumer, recordEvent } from '../src/events/outbox.js';
+import { OutboxRelay, handlerWithRuns, idempotentConsumer, recordEvent } from '../src/events/outbox.js';
 import type { EventBus } from '../src/events/event-bus.js';
 import type { EventEnvelope } from '../src/events/event-envelope.js';
 
@@ -195,5 +195,36 @@ describe.each([
     await handle.batch!([...events, { ...events[0]!, id: crypto.randomUUID(), type: 'widget.unknown' }]);
     await handle.batch!(events);
     expect((await consumerOrm.em.fork().findOne(Widget, { id: 'counted' }))?.count).toBe(7);
+  });
+
+  it('hands every event of its type in a batch to a handler that takes them at once, in order, each fresh event once even if the batch holds it twice', async () => {
+    const seen: string[][] = [];
+    const add = async (em: Parameters<Parameters<typeof handlerWithRuns>[0]>[0], id: string, by: number) => {
+      const w = (await em.findOne(Widget, { id })) ?? em.create(Widget, { id, count: 0 });
+      w.count += by;
+      em.persist(w);
+    };
+    const handle = idempotentConsumer(consumerOrm, 'runs', {
+      'widget.run': handlerWithRuns(
+        async (em, e) => {
+          seen.push([e.id]);
+          await add(em, 'runs', e.payload.by as number);
+        },
+        async (em, run) => {
+          seen.push(run.map((e) => e.id));
+          await add(em, 'runs', run.reduce((sum, e) => sum + (e.payload.by as number), 0));
+        },
+      ),
+      'widget.other': async (em, e) => add(em, 'others', e.payload.by as number),
+    });
+    const event = (type: string, by: number) => ({ id: crypto.randomUUID(), type, tenantId: 't1', source: 'test', occurredAt: new Date().toISOString(), payload: { by } });
+    const [a, b, c, d] = [event('widget.run', 1), event('widget.run', 2), event('widget.run', 4), event('widget.run', 8)];
+    const other = event('widget.other', 16);
+    await handle(d); // handled before: a redelivery in the batch below
+    await handle.batch!([a, b, a, other, c, d]);
+    // d alone, then a, b, c at once (a twice is one event); other after them
+    expect(seen).toEqual([[d.id], [a.id, b.id, c.id]]);
+    const counts = await consumerOrm.em.fork().find(Widget, { id: { $in: ['runs', 'others'] } }, { orderBy: { id: 'asc' } });
+    expect(counts.map((w) => [w.id, w.count])).toEqual([['others', 16], ['runs', 15]]);
   });
 });

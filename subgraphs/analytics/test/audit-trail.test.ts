@@ -195,6 +195,33 @@ describe('analytics subgraph: the audit trail', () => {
     expect(await verify(tenant)).toEqual({ intact: true, entriesChecked: 40, firstBrokenSeq: null });
   });
 
+  it('appends a batch of interleaved tenants in order, each once, beside single appends to the same chains', async () => {
+    const [x, y] = ['tenant-batch-x', 'tenant-batch-y'];
+    const at = (i: number) => new Date(Date.UTC(2025, 3, 1, 0, 0, i)).toISOString();
+    const batch = Array.from({ length: 30 }, (_, i) =>
+      audited(i % 3 === 0 ? y : x, { entityId: randomUUID(), action: 'SUBMITTED', at: at(i), oldValue: null, newValue: { n: i } }),
+    );
+    const singles = Array.from({ length: 6 }, (_, i) =>
+      audited(i % 2 ? x : y, { entityId: randomUUID(), action: 'REVIEWED', at: at(100 + i), oldValue: null, newValue: { single: i } }),
+    );
+    // One relay batch (which the consumer applies as runs) with an event delivered twice inside it, and single events racing it.
+    const [delivery] = await Promise.all([
+      sg.bus.publishBatch([...batch.slice(0, 20), batch[4]!, ...batch.slice(20)]),
+      ...singles.map((e) => sg.bus.publish(e)),
+    ]);
+    expect(delivery.error).toBeUndefined();
+    for (const tenant of [x, y]) {
+      const rows = (await sql(`SELECT seq, event_id FROM ${table()} WHERE tenant_id = ? ORDER BY seq`, [tenant])) as { seq: string; event_id: string }[];
+      const expected = [...batch, ...singles].filter((e) => e.tenantId === tenant);
+      expect(rows.map((r) => Number(r.seq))).toEqual(expected.map((_, i) => i + 1));
+      expect(new Set(rows.map((r) => r.event_id))).toEqual(new Set(expected.map((e) => e.id)));
+      // The batch's order is kept within the tenant's chain, wherever the singles fell.
+      const fromBatch = new Set(batch.map((e) => e.id));
+      expect(rows.filter((r) => fromBatch.has(r.event_id)).map((r) => r.event_id)).toEqual(batch.filter((e) => e.tenantId === tenant).map((e) => e.id));
+      expect(await verify(tenant)).toEqual({ intact: true, entriesChecked: expected.length, firstBrokenSeq: null });
+    }
+  });
+
   it('records what a subgraph stages with recordAudit in its own transaction, once the transaction commits', async () => {
     const tenant = 'tenant-outbox';
     const entityId = randomUUID();

@@ -157,8 +157,29 @@ export class OutboxRelay {
 
 export interface ConsumedEvent<T> extends EventEnvelope<T> {}
 
+/**
+ * Handles one event type. `many`, when a handler has it, takes every event of
+ * its type in a batch at once, in their order, where the first of them stands,
+ * with the same effects as one call per event: for handlers whose work per call
+ * is mostly round trips (a lock, a read of the head, an insert), done once.
+ * Only for a type whose effects the consumer's other handlers do not read or
+ * write, since the events of other types between them are handled after it.
+ */
 // biome-ignore lint/suspicious/noExplicitAny: handlers narrow the payload themselves
-export type ConsumerHandlers = Record<string, (em: EntityManager, event: EventEnvelope<any>) => Promise<void>>;
+export interface ConsumerHandler<T = any> {
+  (em: EntityManager, event: EventEnvelope<T>): Promise<void>;
+  many?: (em: EntityManager, events: readonly EventEnvelope<T>[]) => Promise<void>;
+}
+
+export type ConsumerHandlers = Record<string, ConsumerHandler>;
+
+/** A handler that also takes all its events of a batch at once (see ConsumerHandler.many). */
+export function handlerWithRuns<T>(
+  one: (em: EntityManager, event: EventEnvelope<T>) => Promise<void>,
+  many: (em: EntityManager, events: readonly EventEnvelope<T>[]) => Promise<void>,
+): ConsumerHandler<T> {
+  return Object.assign(one, { many });
+}
 
 /**
  * An idempotent consumer: each event is handled at most once per consumer
@@ -191,9 +212,17 @@ export function idempotentConsumer(orm: MikroORM, consumer: string, handlers: Co
         relevant.flatMap((e) => [consumer, e.id]),
       );
       const fresh = new Set(inserted.map((r) => r.event_id));
-      for (const event of relevant) {
-        if (!fresh.has(event.id)) continue; // already handled: a redelivery
-        await handlers[event.type]!(em, event);
+      // Each fresh event once (a batch may hold the same event twice); the others were handled before: redeliveries.
+      const todo = relevant.filter((e) => fresh.delete(e.id));
+      const takenAtOnce = new Set<string>();
+      for (const event of todo) {
+        const handler = handlers[event.type]!;
+        if (!handler.many) await handler(em, event);
+        else if (takenAtOnce.has(event.type)) continue;
+        else {
+          takenAtOnce.add(event.type);
+          await handler.many(em, todo.filter((e) => e.type === event.type));
+        }
         await em.flush();
         em.clear();
       }

@@ -20,6 +20,14 @@ export interface AuditTrailFilter {
   to?: Date;
 }
 
+/** One change to chain: the audit.recorded event that carries it. */
+export interface AuditAppend {
+  tenantId: string;
+  eventId: string;
+  source: string;
+  record: AuditRecorded;
+}
+
 export interface AuditTrailEntry extends StoredEntry {
   recordedAt: Date;
 }
@@ -89,49 +97,69 @@ export class AuditTrailRepository {
   }
 
   /**
-   * Appends one entry at the head of the tenant's chain. Must run inside a
-   * transaction (the consumer's): the advisory lock makes this the only writer
-   * of the tenant's chain until commit, so concurrent consumers (processes)
-   * queue up rather than fork the chain; the primary key (tenant, seq) would
-   * refuse a fork anyway.
+   * Appends entries at the heads of their tenants' chains, in the order given
+   * within each tenant. Must run inside a transaction (the consumer's): the
+   * advisory lock makes this the only writer of a tenant's chain until commit,
+   * so concurrent consumers (processes) queue up rather than fork the chain;
+   * the primary key (tenant, seq) would refuse a fork anyway. Per tenant: one
+   * lock, one read of the head, one INSERT, however many entries.
    */
-  async append(tenantId: string, eventId: string, source: string, record: AuditRecorded): Promise<AuditTrailEntry> {
-    await this.em.execute('SELECT pg_advisory_xact_lock(?::int, hashtext(?))', [CHAIN_LOCK_CLASS, tenantId]);
-    const [head] = await this.em.execute<{ seq: string; hash: string }[]>(
-      `SELECT seq, hash FROM ${this.table} WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1`,
-      [tenantId],
-    );
-    const occurred = new Date(record.occurredAt);
-    const entry: ChainedEntry = {
-      tenantId,
-      seq: head ? Number(head.seq) + 1 : 1,
-      eventId,
-      source,
-      entityType: record.entityType,
-      entityId: record.entityId,
-      action: record.action,
-      actorKind: record.actor?.kind ?? 'system',
-      actorId: record.actor?.id ?? null,
-      occurredAt: occurred.toISOString(),
-      // Hash exactly what will be read back.
-      oldValue: asStored(record.oldValue),
-      newValue: asStored(record.newValue),
-      changes: asStored(record.changes ?? []),
-    };
-    const prevHash = head?.hash ?? GENESIS_HASH;
-    const hash = entryHash(prevHash, entry);
-    const [row] = await this.em.execute<Row[]>(
-      `INSERT INTO ${this.table} (tenant_id, seq, event_id, source, entity_type, entity_id, action, actor_kind, actor_id,
-         occurred_at, old_value, new_value, changes, prev_hash, hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?)
-       RETURNING ${COLUMNS}`,
-      [
-        entry.tenantId, entry.seq, entry.eventId, entry.source, entry.entityType, entry.entityId, entry.action, entry.actorKind,
-        entry.actorId, entry.occurredAt, JSON.stringify(entry.oldValue), JSON.stringify(entry.newValue), JSON.stringify(entry.changes),
-        prevHash, hash,
-      ],
-    );
-    return toEntry(row);
+  async append(items: readonly AuditAppend[]): Promise<AuditTrailEntry[]> {
+    const byTenant = new Map<string, AuditAppend[]>();
+    for (const item of items) {
+      const list = byTenant.get(item.tenantId);
+      if (list) list.push(item);
+      else byTenant.set(item.tenantId, [item]);
+    }
+    const appended: AuditTrailEntry[] = [];
+    // Locks taken in one order (by tenant), so two writers of overlapping tenants never wait on each other in a cycle.
+    for (const tenantId of [...byTenant.keys()].sort()) {
+      await this.em.execute('SELECT pg_advisory_xact_lock(?::int, hashtext(?))', [CHAIN_LOCK_CLASS, tenantId]);
+      const [head] = await this.em.execute<{ seq: string; hash: string }[]>(
+        `SELECT seq, hash FROM ${this.table} WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1`,
+        [tenantId],
+      );
+      let seq = head ? Number(head.seq) : 0;
+      let prevHash = head?.hash ?? GENESIS_HASH;
+      const params: unknown[] = [];
+      for (const { eventId, source, record } of byTenant.get(tenantId)!) {
+        const entry: ChainedEntry = {
+          tenantId,
+          seq: ++seq,
+          eventId,
+          source,
+          entityType: record.entityType,
+          entityId: record.entityId,
+          action: record.action,
+          actorKind: record.actor?.kind ?? 'system',
+          actorId: record.actor?.id ?? null,
+          occurredAt: new Date(record.occurredAt).toISOString(),
+          // Hash exactly what will be read back.
+          oldValue: asStored(record.oldValue),
+          newValue: asStored(record.newValue),
+          changes: asStored(record.changes ?? []),
+        };
+        const hash = entryHash(prevHash, entry);
+        params.push(
+          entry.tenantId, entry.seq, entry.eventId, entry.source, entry.entityType, entry.entityId, entry.action, entry.actorKind,
+          entry.actorId, entry.occurredAt, JSON.stringify(entry.oldValue), JSON.stringify(entry.newValue), JSON.stringify(entry.changes),
+          prevHash, hash,
+        );
+        prevHash = hash;
+      }
+      const rows = await this.em.execute<Row[]>(
+        `INSERT INTO ${this.table} (tenant_id, seq, event_id, source, entity_type, entity_id, action, actor_kind, actor_id,
+           occurred_at, old_value, new_value, changes, prev_hash, hash)
+         VALUES ${byTenant
+           .get(tenantId)!
+           .map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?)')
+           .join(', ')}
+         RETURNING ${COLUMNS}`,
+        params,
+      );
+      appended.push(...rows.map(toEntry).sort((a, b) => a.seq - b.seq));
+    }
+    return appended;
   }
 
   /** A page of the tenant's trail, newest first, and how many entries match. */
