@@ -54,6 +54,9 @@ export interface FanoutBenchResult {
   max: number;
   /** Median over events of the first client's latency: relay + entity resolution through the planner, before fan-out. */
   firstClientP50: number;
+  /** The same, slowest events: how far the relay and planner themselves stretch. */
+  firstClientP95: number;
+  firstClientMax: number;
   /** Each delivery's lag behind its event's first delivery: what fanning out to every client adds. */
   fanoutSpreadP50: number;
   fanoutSpreadP99: number;
@@ -73,6 +76,8 @@ export interface FanoutBenchResult {
    */
   serverCpuMsPerEvent: number | null;
   clientRssMb: number;
+  /** CPU this measuring process spent per event while the events ran (reading and parsing every client's frame), ms: it shares the machine with the server. */
+  clientCpuMsPerEvent: number;
   closedByServer: number;
   target: string;
 }
@@ -273,6 +278,7 @@ export async function runFanoutBench(options: FanoutBenchOptions = {}): Promise<
     const serverRssMbSubscribed = server?.child.pid ? await rssMb(server.child.pid) : null;
     const heapMbSubscribed = await heapUsedMb();
     const fanoutBefore = await metricsText();
+    const clientCpuBefore = process.cpuUsage();
 
     // N queue changes, alternately ASSIGNED and RELEASED.
     let caused = 0;
@@ -289,6 +295,7 @@ export async function runFanoutBench(options: FanoutBenchOptions = {}): Promise<
     const settleBy = Math.min(deadline, Date.now() + 10_000);
     while (deliveries < expectedDeliveries && Date.now() < settleBy) await sleep(100);
 
+    const clientCpu = process.cpuUsage(clientCpuBefore);
     const fanoutAfter = await metricsText();
     // A histogram has no lines before its first observation.
     const counted = (text: string, name: string) => metric(text, name) || 0;
@@ -309,6 +316,8 @@ export async function runFanoutBench(options: FanoutBenchOptions = {}): Promise<
       p99: percentile(sorted, 99),
       max: sorted.at(-1) ?? Number.NaN,
       firstClientP50: percentile(firsts, 50),
+      firstClientP95: percentile(firsts, 95),
+      firstClientMax: firsts.at(-1) ?? Number.NaN,
       fanoutSpreadP50: percentile(spread, 50),
       fanoutSpreadP99: percentile(spread, 99),
       connectSeconds,
@@ -325,6 +334,7 @@ export async function runFanoutBench(options: FanoutBenchOptions = {}): Promise<
       serverFanoutMsMean: fanoutCount > 0 ? (fanoutSum / fanoutCount) * 1000 : null,
       serverCpuMsPerEvent: caused > 0 ? ((cpuSeconds(fanoutAfter) - cpuSeconds(fanoutBefore)) * 1000) / caused : null,
       clientRssMb: process.memoryUsage().rss / 1024 / 1024,
+      clientCpuMsPerEvent: caused > 0 ? (clientCpu.user + clientCpu.system) / 1000 / caused : Number.NaN,
       closedByServer,
       target: 'target: event-to-client p99 < 100 ms',
     };
@@ -342,8 +352,8 @@ export function formatFanout(r: FanoutBenchResult): string {
     `subscription fan-out — ${r.connected}/${r.clients} graphql-ws clients on one gateway process, ${r.events} queue changes`,
     "  latency: client receive time (Date.now() after reading the frame) minus the event's occurredAt carried in the payload (stamped in the queue transaction); same machine, same clock",
     `  delivered ${r.deliveries}/${r.expectedDeliveries} payloads; event-to-client p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms, max ${r.max.toFixed(0)} ms (${r.target})`,
-    `  first client per event p50 ${r.firstClientP50.toFixed(0)} ms (relay + planner); fan-out adds p50 ${r.fanoutSpreadP50.toFixed(0)} ms, p99 ${r.fanoutSpreadP99.toFixed(0)} ms; server-side fan-out (payload → last write) mean ${r.serverFanoutMsMean === null ? 'n/a' : `${r.serverFanoutMsMean.toFixed(1)} ms`} per event and shared resolution; server CPU ${r.serverCpuMsPerEvent === null ? 'n/a' : `${r.serverCpuMsPerEvent.toFixed(0)} ms`} per event (user + system, all of it)`,
-    `  server RSS ${mb(r.serverRssMbIdle)} idle → ${mb(r.serverRssMbSubscribed)} subscribed (${r.serverKbPerClient === null ? 'n/a' : `${r.serverKbPerClient.toFixed(1)} KB`} per client; JS heap ${r.serverHeapKbPerClient === null ? 'n/a' : `${r.serverHeapKbPerClient.toFixed(1)} KB`} per client); bench process ${mb(r.clientRssMb)}; connect ${r.connectSeconds.toFixed(1)} s; closed by server ${r.closedByServer}`,
+    `  first client per event p50 ${r.firstClientP50.toFixed(0)} ms, p95 ${r.firstClientP95.toFixed(0)} ms, max ${r.firstClientMax.toFixed(0)} ms (relay + planner); fan-out adds p50 ${r.fanoutSpreadP50.toFixed(0)} ms, p99 ${r.fanoutSpreadP99.toFixed(0)} ms; server-side fan-out (payload → last write) mean ${r.serverFanoutMsMean === null ? 'n/a' : `${r.serverFanoutMsMean.toFixed(1)} ms`} per event and shared resolution; server CPU ${r.serverCpuMsPerEvent === null ? 'n/a' : `${r.serverCpuMsPerEvent.toFixed(0)} ms`} per event (user + system, all of it)`,
+    `  server RSS ${mb(r.serverRssMbIdle)} idle → ${mb(r.serverRssMbSubscribed)} subscribed (${r.serverKbPerClient === null ? 'n/a' : `${r.serverKbPerClient.toFixed(1)} KB`} per client; JS heap ${r.serverHeapKbPerClient === null ? 'n/a' : `${r.serverHeapKbPerClient.toFixed(1)} KB`} per client); bench process ${mb(r.clientRssMb)}, ${r.clientCpuMsPerEvent.toFixed(0)} ms CPU per event; connect ${r.connectSeconds.toFixed(1)} s; closed by server ${r.closedByServer}`,
   ].join('\n');
 }
 
