@@ -180,6 +180,15 @@ describe('planHumanDecision', () => {
     );
     expect(declineOverApprove.ok && declineOverApprove.plan).toMatchObject({ overrideDirection: 'DECLINE_OVER_APPROVE', reasonCodes: score().reasonCodes });
   });
+  it('refuses a decline when the score names no factor that raised the risk: a decline quotes scored reasons only', () => {
+    const noReasons = facts({ score: score({ modelRecommendation: 'APPROVE', reasonCodes: [] }) });
+    const v = planHumanDecision(request({ outcome: 'DECLINED', overrideJustification: JUSTIFICATION }), noReasons);
+    expect(v).toMatchObject({ ok: false, refusal: { code: 'BAD_USER_INPUT' } });
+    expect(!v.ok && v.refusal.problems?.map((p) => p.field)).toEqual(['outcome']);
+    // The same score still allows the outcomes that need no adverse reasons.
+    expect(planHumanDecision(request(), noReasons).ok).toBe(true);
+    expect(planHumanDecision(request({ outcome: 'DOCUMENTS_REQUESTED', documentsChecklist: ['Payslips'] }), noReasons).ok).toBe(true);
+  });
   it('does not treat a decision with the model, or under REVIEW, as an override even with a justification', () => {
     const v = planHumanDecision(request({ outcome: 'DECLINED', overrideJustification: JUSTIFICATION }), facts());
     expect(v.ok && v.plan).toMatchObject({ isOverride: false, overrideStatus: null, overrideJustification: null });

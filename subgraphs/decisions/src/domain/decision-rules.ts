@@ -250,6 +250,14 @@ export function planHumanDecision(r: DecisionRequest, facts: HumanDecisionFacts)
       problem: `deciding ${r.outcome} against the model's ${score.modelRecommendation} is an override and needs a justification of at least ${MIN_OVERRIDE_JUSTIFICATION_LENGTH} characters`,
     });
   }
+  if (r.outcome === 'DECLINED' && score.reasonCodes.length === 0) {
+    // A decline names its principal reasons, and only factors the model scored may be named; this score has none that raised the risk.
+    problems.push({
+      field: 'outcome',
+      problem:
+        'a decline must name its principal reasons from the scored factors, and no factor of this score raised the risk: request documents, or approve',
+    });
+  }
   const terms = isApproval(r.outcome) ? approvedTermsFor(r, { amount: score.loanAmount, termMonths: score.termMonths }, problems) : null;
   const documentsRequest = r.outcome === 'DOCUMENTS_REQUESTED' ? documentsRequestFor(r, now, problems) : null;
   if (problems.length) {

@@ -28,7 +28,9 @@ export class ApprovedTermsInput {
 export class SubmitDecisionInput {
   @Field(() => ID)
   applicationId!: string;
-  @Field(() => DecisionOutcome)
+  @Field(() => DecisionOutcome, {
+    description: "DECLINED quotes the score's reason codes as its principal reasons: a score with none (no factor raised the risk) cannot be declined",
+  })
   outcome!: DecisionOutcome;
   @Field({ description: 'Why; at least 20 characters' })
   reasoning!: string;
