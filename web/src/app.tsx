@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useQuery } from 'urql';
 import { signOut } from './auth/renewal';
-import { type Session, updateSessionUser, useSession, useSessionEndedReason } from './auth/session';
+import { getAccessToken, type Session, updateSessionUser, useSession, useSessionEndedReason } from './auth/session';
 import { CasePage, type DecidedCase } from './features/case/CasePage';
 import { DashboardPage } from './features/dashboard/DashboardPage';
 import { LoginPage } from './features/login/LoginPage';
@@ -16,7 +16,11 @@ import { navigate, useRoute } from './lib/router';
 
 export function App() {
   const session = useSession();
-  return <GraphQLProvider token={session?.accessToken ?? null}>{session ? <Workbench session={session} /> : <SignedOut />}</GraphQLProvider>;
+  return (
+    <GraphQLProvider identity={session ? `${session.user.tenant.id}/${session.user.id}` : null} getToken={getAccessToken}>
+      {session ? <Workbench session={session} /> : <SignedOut />}
+    </GraphQLProvider>
+  );
 }
 
 /** The login screen, saying why the last session ended when the user did not end it (revoked, not renewable). */

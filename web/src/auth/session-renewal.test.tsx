@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { HttpResponse, ws } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { App } from '../app';
@@ -8,7 +8,7 @@ import { api, server } from '../test/server';
 const GRAPHQL_WS_URL = 'ws://localhost/graphql';
 
 import { SESSION_REVOKED_MESSAGE } from './renewal';
-import { SESSION_STORAGE_KEY } from './session';
+import { SESSION_STORAGE_KEY, startSession } from './session';
 
 /** What the gateway answers a bad, expired or revoked access token. */
 const REFUSED: { data: null; errors: { message: string; extensions: { code: string } }[] } = {
@@ -61,6 +61,19 @@ describe('the workbench when the gateway refuses its access token', () => {
     expect(authorizations).toContain('Bearer tok-expired');
     expect(authorizations.at(-1)).toBe('Bearer tok-renewed');
     expect(screen.queryByTestId('session-ended')).toBeNull();
+  });
+
+  it('keeps its client when the token is renewed: the cache stays and nothing is asked again', async () => {
+    window.sessionStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify({ accessToken: 'tok-1', refreshToken: 'refresh-1', user: analyst }));
+    const authorizations = mockQueueScreen('tok-1');
+    render(<App />);
+    expect(await screen.findAllByTestId('queue-row')).toHaveLength(1);
+    const asked = authorizations.length;
+    // What a renewal does once the gateway has handed out the next pair.
+    act(() => startSession({ accessToken: 'tok-2', refreshToken: 'refresh-2', user: analyst }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(authorizations.slice(asked)).toEqual([]);
+    expect(screen.getAllByTestId('queue-row')).toHaveLength(1);
   });
 
   it('shows the login screen with the reason when the refresh token was revoked (logout elsewhere)', async () => {

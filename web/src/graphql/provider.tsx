@@ -13,11 +13,14 @@ export function useLiveStatus(): LiveStatus {
 }
 
 /**
- * One urql client per access token: signing in or out drops the cache and
- * the subscription socket of the previous identity.
+ * One urql client per signed-in identity: signing in or out (or as someone
+ * else) drops the cache and the subscription socket of the previous one. A
+ * renewed token is not a new identity: the client reads the token at request
+ * time, so a renewal keeps its cache and its socket.
  */
-export function GraphQLProvider({ token, children }: { token: string | null; children: ReactNode }) {
-  const tandem = useMemo(() => createTandemClient({ getToken: () => token, onUnauthenticated: endSession }), [token]);
+export function GraphQLProvider({ identity, getToken, children }: { identity: string | null; getToken: () => string | null; children: ReactNode }) {
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new client for a new identity only; getToken is read at request time
+  const tandem = useMemo(() => createTandemClient({ getToken, onUnauthenticated: endSession }), [identity]);
   useEffect(() => {
     // Deferred dispose: StrictMode (dev) unmounts and remounts effects once;
     // only a client that stays unmounted gets its socket closed.

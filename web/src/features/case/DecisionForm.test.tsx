@@ -45,7 +45,7 @@ const REASON_CODES = [
 function renderForm(modelRecommendation: string | null, enabled = true) {
   const onDecided = vi.fn();
   render(
-    <GraphQLProvider token="tok-form">
+    <GraphQLProvider identity="demo/analyst" getToken={() => 'tok-form'}>
       <DecisionForm
         applicationId="app-1"
         modelRecommendation={modelRecommendation}
@@ -281,7 +281,7 @@ describe('decision form: decline and documents', () => {
 
   it('asks for the reasons in the reasoning when the score names none', () => {
     render(
-      <GraphQLProvider token="tok-form">
+      <GraphQLProvider identity="demo/analyst" getToken={() => 'tok-form'}>
         <DecisionForm applicationId="app-1" modelRecommendation="APPROVE" requested={REQUESTED} reasonCodes={[]} enabled onDecided={vi.fn()} />
       </GraphQLProvider>,
     );

@@ -60,7 +60,7 @@ function mockNotificationServer(initial: Notification[]) {
 function renderBell() {
   signIn('tok-bell');
   render(
-    <GraphQLProvider token="tok-bell">
+    <GraphQLProvider identity="demo/analyst" getToken={() => 'tok-bell'}>
       <NotificationBell />
     </GraphQLProvider>,
   );
