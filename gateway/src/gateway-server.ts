@@ -42,6 +42,7 @@ import { ResponseCache, stringifyResult } from './response-cache/response-cache.
 import { observeResponseCache, responseCacheAnswers } from './response-cache/response-cache-metrics.js';
 import { responseCachePlugin } from './response-cache/response-cache-plugin.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
+import { createSubgraphFetcher } from './subgraph-fetcher.js';
 import { EventHub } from './subscriptions/event-hub.js';
 import { attachSubscriptionEndpoint } from './subscriptions/subscription-endpoint.js';
 import { readSupergraph } from './supergraph-file.js';
@@ -111,9 +112,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const unobserveCache = observeResponseCache(responseCache);
   hub.onEveryEvent((event) => responseCache.invalidateTenant(event.tenantId));
 
+  // One pool of keep-alive sockets for every subgraph.
+  const fetcher = createSubgraphFetcher();
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name }) => new SubgraphDataSource(urlOf(name), config),
+    buildService: ({ name }) => new SubgraphDataSource(urlOf(name), config, fetcher),
   });
 
   const apollo = new ApolloServer<GatewayContext>({
@@ -223,6 +226,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       await apollo.stop();
       await limiter.close();
       await revocations.close();
+      fetcher.close();
       unobserveCache();
     },
   };

@@ -13,8 +13,8 @@ const CALLER_CODES = new Set(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 
  * subgraph's own coded error, never as "400: Bad Request" with internal URLs.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(url: string, private readonly config: TandemConfig) {
-    super({ url });
+  constructor(url: string, private readonly config: TandemConfig, fetcher: RemoteGraphQLDataSource['fetcher']) {
+    super({ url, fetcher });
   }
 
   override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
