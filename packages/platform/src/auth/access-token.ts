@@ -35,7 +35,7 @@ export async function issueAccessToken(claims: AccessTokenClaims, secret: string
     .setIssuer(ISSUER)
     .setIssuedAt(Math.floor(now / 1000))
     .setExpirationTime(Math.floor(now / 1000) + ttlSeconds)
-    .sign(hmacKey(secret));
+    .sign(await hmacKey(secret));
 }
 
 export async function verifyAccessToken(token: string, secret: string): Promise<Caller | null> {
@@ -48,7 +48,7 @@ export async function readAccessToken(token: string, secret: string): Promise<Ve
   // Each request gets its own caller object: one request changing it must not change another's.
   if (known) return { ...known, caller: { ...known.caller, permissions: [...known.caller.permissions] } };
   try {
-    const { payload } = await jwtVerify(token, hmacKey(secret), { issuer: ISSUER, algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, await hmacKey(secret), { issuer: ISSUER, algorithms: ['HS256'] });
     if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string' || !Array.isArray(payload.perms)) return null;
     const verified: VerifiedAccessToken = {
       caller: {

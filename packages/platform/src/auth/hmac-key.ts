@@ -1,16 +1,16 @@
-import { createSecretKey, type KeyObject } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 
-const hmacKeys = new Map<string, KeyObject>();
+const hmacKeys = new Map<string, Promise<webcrypto.CryptoKey>>();
 
 /**
- * One HMAC key object per secret, imported once: handed raw bytes, jose
- * imports a WebCrypto key on every sign and verify, which cost the gateway
- * more than the check itself.
+ * One WebCrypto HMAC key per secret, imported once. jose signs and verifies
+ * with WebCrypto: handed raw bytes or a node KeyObject, it imports a key on
+ * every call, which cost more than the HMAC itself.
  */
-export function hmacKey(secret: string): KeyObject {
+export function hmacKey(secret: string): Promise<webcrypto.CryptoKey> {
   let key = hmacKeys.get(secret);
   if (!key) {
-    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    key = webcrypto.subtle.importKey('raw', Buffer.from(secret, 'utf8'), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
     hmacKeys.set(secret, key);
   }
   return key;

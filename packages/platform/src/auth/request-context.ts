@@ -27,7 +27,7 @@ export async function signInternalContext(caller: Caller, secret: string, reques
     .setIssuedAt()
     .setIssuer('tandem-gateway')
     .setExpirationTime('60s')
-    .sign(hmacKey(secret));
+    .sign(await hmacKey(secret));
 }
 
 /** Internal contexts already verified (one per client request, reused by every subgraph it reaches). */
@@ -37,7 +37,7 @@ export async function verifyInternalContext(token: string, secret: string): Prom
   const known = verifiedContexts.get(token, secret);
   if (known) return copyOf(known);
   try {
-    const { payload } = await jwtVerify(token, hmacKey(secret), { issuer: 'tandem-gateway', algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, await hmacKey(secret), { issuer: 'tandem-gateway', algorithms: ['HS256'] });
     const caller = payload.caller as Caller | undefined;
     if (!caller || !Array.isArray(caller.permissions)) return null;
     const entry = { caller, requestId: String(payload.rid ?? '') };
