@@ -20,8 +20,8 @@ interface Watched {
 
 /** What the revocation list is asked about a token (as the gateway's callerFromAuthorization asks it). */
 export type RevocationKey = Parameters<RevocationList['isRevoked']>[0];
-/** Whether a token, verified when its connection opened, has been revoked since. */
-export type RevocationCheck = (authorization: string, key: RevocationKey) => Promise<boolean>;
+/** Which tokens, each verified when its connection opened, have been revoked since (answers in order). */
+export type RevocationCheck = (tokens: readonly { authorization: string; key: RevocationKey }[]) => Promise<boolean[]>;
 
 /**
  * Keeps open graphql-ws connections no longer than their access token is
@@ -40,7 +40,7 @@ export class SessionWatch {
   private checking = false;
 
   constructor(
-    private readonly isRevoked: RevocationCheck,
+    private readonly whichRevoked: RevocationCheck,
     checkMs: number,
   ) {
     this.timer = setInterval(() => void this.check(), checkMs);
@@ -94,17 +94,26 @@ export class SessionWatch {
     if (this.checking) return; // a slow revocation store: never two rounds at once
     this.checking = true;
     try {
-      await Promise.all(
-        [...this.byToken].map(async ([authorization, entry]) => {
-          if (Date.now() >= entry.expiresAtMs) return this.end(authorization, entry, TOKEN_EXPIRED_REASON);
-          try {
-            if (await this.isRevoked(authorization, entry.revocationKey)) this.end(authorization, entry, SESSION_REVOKED_REASON);
-          } catch (err) {
-            // The store is unreachable: keep the connections (they were valid) and ask again next round.
-            log.warn({ err }, 'could not check open connections against the revocation list');
-          }
-        }),
-      );
+      const now = Date.now();
+      const live: [string, Watched][] = [];
+      for (const [authorization, entry] of this.byToken) {
+        if (now >= entry.expiresAtMs) this.end(authorization, entry, TOKEN_EXPIRED_REASON);
+        else live.push([authorization, entry]);
+      }
+      if (!live.length) return;
+      // One question for every token watched (one MGET round on Redis), not one per token.
+      let revoked: boolean[];
+      try {
+        revoked = await this.whichRevoked(live.map(([authorization, entry]) => ({ authorization, key: entry.revocationKey })));
+      } catch (err) {
+        // The store is unreachable: keep the connections (they were valid) and ask again next round.
+        log.warn({ err, tokens: live.length }, 'could not check open connections against the revocation list');
+        return;
+      }
+      for (const [i, [authorization, entry]] of live.entries()) {
+        // Still watched (not ended meanwhile by its expiry timer or a close) and revoked.
+        if (revoked[i] && this.byToken.get(authorization) === entry) this.end(authorization, entry, SESSION_REVOKED_REASON);
+      }
     } finally {
       this.checking = false;
     }

@@ -42,7 +42,7 @@ export interface SubscriptionEndpointOptions extends SubscriptionExecutorOptions
    * The revocation list `authenticate` consults. Given, open connections are re-checked against it alone (no JWT
    * verification per check); otherwise through `authenticate` (any failure counts as revoked).
    */
-  revocations?: Pick<RevocationList, 'isRevoked'>;
+  revocations?: Pick<RevocationList, 'whichRevoked'>;
   /** How often open connections' tokens are checked again (revocation: logout, permission change); expiry is timed exactly. */
   sessionCheckMs?: number;
   /**
@@ -74,11 +74,15 @@ export function attachSubscriptionEndpoint(opts: SubscriptionEndpointOptions): S
   const revocations = opts.revocations;
   const sessions = new SessionWatch(
     revocations
-      ? (_authorization, key) => revocations.isRevoked(key)
-      : (authorization) =>
-          opts.authenticate(authorization).then(
-            () => false,
-            () => true,
+      ? (tokens) => revocations.whichRevoked(tokens.map((t) => t.key))
+      : (tokens) =>
+          Promise.all(
+            tokens.map(({ authorization }) =>
+              opts.authenticate(authorization).then(
+                () => false,
+                () => true,
+              ),
+            ),
           ),
     opts.sessionCheckMs ?? 1_000,
   );

@@ -14,6 +14,18 @@ async function behavesAsARevocationList(writer: RevocationList, reader: Revocati
   expect(await reader.isRevoked({ sessionId: randomUUID(), userId: user, issuedAtMs: issued })).toBe(true);
   expect(await reader.isRevoked({ sessionId: randomUUID(), userId: user, issuedAtMs: issued + 600 })).toBe(false);
   expect(await reader.isRevoked({ issuedAtMs: issued })).toBe(false);
+  // Many at once (more than one MGET's worth), answered in order, each as isRevoked answers it.
+  const many = Array.from({ length: 1_203 }, (_, i) =>
+    i % 3 === 0
+      ? { sessionId: session, issuedAtMs: issued }
+      : i % 3 === 1
+        ? { sessionId: randomUUID(), userId: user, issuedAtMs: i % 2 ? issued : issued + 600 }
+        : { sessionId: randomUUID(), userId: randomUUID(), issuedAtMs: issued },
+  );
+  const answers = await reader.whichRevoked(many);
+  expect(answers).toEqual(await Promise.all(many.map((t) => reader.isRevoked(t))));
+  expect(answers.slice(0, 6)).toEqual([true, true, false, true, false, false]);
+  expect(await reader.whichRevoked([])).toEqual([]);
 }
 
 describe('revocation lists', () => {
