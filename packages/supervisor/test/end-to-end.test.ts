@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { InProcessBus, loadConfig } from '@tandem/platform';
-import { createTestDatabase } from '@tandem/platform/testing';
-import { startTandem, type RunningTandem } from '../src/tandem.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningTandem } from '../src/tandem.js';
 import { collect, gql, login, partnerToken, until, wsClient } from './graph-client.js';
+import { startTestTandem } from './test-tandem.js';
 
 const application = (externalId: string, amount: number) => ({
   externalId,
@@ -25,8 +24,7 @@ describe('end to end through the gateway (HTTP and graphql-ws)', () => {
   let base: string;
 
   beforeAll(async () => {
-    const databaseUrl = await createTestDatabase(inject('databaseUrl'));
-    tandem = await startTandem({ config: loadConfig({ TANDEM_MODE: 'demo' }), databaseUrl, bus: new InProcessBus(), gatewayPort: 0, subgraphPortsFromZero: true });
+    tandem = await startTestTandem();
     url = tandem.graphqlUrl;
     base = url.replace(/\/graphql$/, '');
   });

@@ -1,11 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type RunningGateway, sha256Hex, startGateway, trustedDocuments } from '@tandem/gateway';
-import { INTERNAL_CONTEXT_HEADER, InProcessBus, loadConfig, REQUEST_ID_HEADER, type SubgraphName, verifyInternalContext } from '@tandem/platform';
-import { createTestDatabase } from '@tandem/platform/testing';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type RunningTandem, startTandem } from '../src/tandem.js';
+import { INTERNAL_CONTEXT_HEADER, loadConfig, REQUEST_ID_HEADER, type SubgraphName, verifyInternalContext } from '@tandem/platform';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningTandem } from '../src/tandem.js';
 import { gql, partnerToken, until, wsClient } from './graph-client.js';
+import { startTestTandem } from './test-tandem.js';
 
 const LOGIN = 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken } }';
 const ME = 'query Me { me { id email } }';
@@ -38,14 +38,7 @@ describe('gateway security', () => {
   let analyst: string;
 
   beforeAll(async () => {
-    const databaseUrl = await createTestDatabase(inject('databaseUrl'));
-    tandem = await startTandem({
-      config: loadConfig({ TANDEM_MODE: 'demo' }),
-      databaseUrl,
-      bus: new InProcessBus(),
-      gatewayPort: 0,
-      subgraphPortsFromZero: true,
-    });
+    tandem = await startTestTandem();
     url = tandem.graphqlUrl;
     analyst = (await signIn(url, 'analyst@demo.test')).accessToken;
   }, 60_000);

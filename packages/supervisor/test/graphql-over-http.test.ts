@@ -1,9 +1,8 @@
-import { InProcessBus, loadConfig } from '@tandem/platform';
-import { createTestDatabase } from '@tandem/platform/testing';
 import { serverAudits } from 'graphql-http';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type RunningTandem, startTandem } from '../src/tandem.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningTandem } from '../src/tandem.js';
 import { login } from './graph-client.js';
+import { startTestTandem } from './test-tandem.js';
 
 /**
  * GraphQL over HTTP (graphql-http's server audits) against the running
@@ -18,14 +17,7 @@ describe('GraphQL over HTTP conformance of the gateway', () => {
   let tandem: RunningTandem;
 
   beforeAll(async () => {
-    const databaseUrl = await createTestDatabase(inject('databaseUrl'));
-    tandem = await startTandem({
-      config: loadConfig({ TANDEM_MODE: 'demo' }),
-      databaseUrl,
-      bus: new InProcessBus(),
-      gatewayPort: 0,
-      subgraphPortsFromZero: true,
-    });
+    tandem = await startTestTandem();
   }, 60_000);
   afterAll(async () => tandem?.stop());
 

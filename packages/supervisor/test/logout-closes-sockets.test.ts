@@ -1,10 +1,9 @@
-import { InProcessBus, loadConfig } from '@tandem/platform';
-import { createTestDatabase } from '@tandem/platform/testing';
 import { createClient } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type RunningTandem, startTandem } from '../src/tandem.js';
+import type { RunningTandem } from '../src/tandem.js';
 import { gql, partnerToken, until } from './graph-client.js';
+import { startTestTandem } from './test-tandem.js';
 
 /** Well above the session watch's one-second revocation check: a bound on a hang, not a speed target. */
 const CLOSE_WITHIN_MS = 10_000;
@@ -89,14 +88,7 @@ describe('logout closes the sockets of its session only (one process, real gatew
   const clients: { dispose: () => unknown }[] = [];
 
   beforeAll(async () => {
-    const databaseUrl = await createTestDatabase(inject('databaseUrl'));
-    tandem = await startTandem({
-      config: loadConfig({ TANDEM_MODE: 'demo' }),
-      databaseUrl,
-      bus: new InProcessBus(),
-      gatewayPort: 0,
-      subgraphPortsFromZero: true,
-    });
+    tandem = await startTestTandem();
     url = tandem.graphqlUrl;
     base = url.replace(/\/graphql$/, '');
   });

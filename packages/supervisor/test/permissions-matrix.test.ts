@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { InProcessBus, loadConfig, meetsRequirements, ROLE_PERMISSIONS, type Role } from '@tandem/platform';
-import { createTestDatabase } from '@tandem/platform/testing';
+import { meetsRequirements, ROLE_PERMISSIONS, type Role } from '@tandem/platform';
 import {
   buildASTSchema,
   type ConstDirectiveNode,
@@ -21,10 +20,11 @@ import {
   print,
   type TypeNode,
 } from 'graphql';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../src/repo-paths.js';
-import { type RunningTandem, startTandem } from '../src/tandem.js';
+import type { RunningTandem } from '../src/tandem.js';
 import { gql, login, partnerToken, wsClient } from './graph-client.js';
+import { startTestTandem } from './test-tandem.js';
 
 /**
  * Every root operation of the composed supergraph against every role, through
@@ -172,14 +172,7 @@ describe('permissions matrix: every root operation × every role, through the ga
   const tokens = {} as Record<Role, string>;
 
   beforeAll(async () => {
-    const databaseUrl = await createTestDatabase(inject('databaseUrl'));
-    tandem = await startTandem({
-      config: loadConfig({ TANDEM_MODE: 'demo' }),
-      databaseUrl,
-      bus: new InProcessBus(),
-      gatewayPort: 0,
-      subgraphPortsFromZero: true,
-    });
+    tandem = await startTestTandem();
     url = tandem.graphqlUrl;
     for (const [role, email] of Object.entries(ROLE_LOGINS)) tokens[role as Role] = await login(url, email);
     tokens.api_consumer = await partnerToken(url.replace(/\/graphql$/, ''));

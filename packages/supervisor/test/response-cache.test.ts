@@ -1,8 +1,7 @@
-import { InProcessBus, loadConfig } from '@tandem/platform';
-import { createTestDatabase } from '@tandem/platform/testing';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type RunningTandem, startTandem } from '../src/tandem.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningTandem } from '../src/tandem.js';
 import { gql, login, partnerToken, until } from './graph-client.js';
+import { startTestTandem } from './test-tandem.js';
 
 const LISTING = '{ reviewQueue(first: 50) { totalCount edges { node { id status assignee { id } application { id externalId } } } } }';
 type Listing = {
@@ -56,15 +55,8 @@ describe('gateway response cache', () => {
   const externalIds = (l: Listing | undefined) => (l?.reviewQueue.edges ?? []).map((e) => e.node.application.externalId);
 
   beforeAll(async () => {
-    const databaseUrl = await createTestDatabase(inject('databaseUrl'));
-    tandem = await startTandem({
-      // A maximum age far beyond the test: whatever ends an entry here is an event or a mutation.
-      config: loadConfig({ TANDEM_MODE: 'demo', GATEWAY_CACHE_MAX_AGE_SECONDS: '3600' }),
-      databaseUrl,
-      bus: new InProcessBus(),
-      gatewayPort: 0,
-      subgraphPortsFromZero: true,
-    });
+    // A maximum age far beyond the test: whatever ends an entry here is an event or a mutation.
+    tandem = await startTestTandem({ GATEWAY_CACHE_MAX_AGE_SECONDS: '3600' });
     url = tandem.graphqlUrl;
     const base = url.replace(/\/graphql$/, '');
     [analyst, analyst2, acme, partner] = await Promise.all([

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'graphql-ws';
-import { InProcessBus, loadConfig } from '@tandem/platform';
-import { createTestDatabase } from '@tandem/platform/testing';
-import { startTandem, type RunningTandem } from '../src/tandem.js';
+import type { RunningTandem } from '../src/tandem.js';
 import { gql, login, partnerToken, until, wsClient } from './graph-client.js';
+import { startTestTandem } from './test-tandem.js';
 
 type QueueChanged = { queueChanged: { kind: string; entry: { id: string; application: { id: string } } } };
 const QUERY = 'subscription { queueChanged { kind entry { id application { id } } } }';
@@ -44,14 +43,7 @@ describe('live subscriptions are tenant- and permission-isolated', () => {
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    const databaseUrl = await createTestDatabase(inject('databaseUrl'));
-    tandem = await startTandem({
-      config: loadConfig({ TANDEM_MODE: 'demo' }),
-      databaseUrl,
-      bus: new InProcessBus(),
-      gatewayPort: 0,
-      subgraphPortsFromZero: true,
-    });
+    tandem = await startTestTandem();
     url = tandem.graphqlUrl;
   });
   afterAll(async () => {

@@ -204,9 +204,9 @@ describe('analytics subgraph: the audit trail', () => {
     const singles = Array.from({ length: 6 }, (_, i) =>
       audited(i % 2 ? x : y, { entityId: randomUUID(), action: 'REVIEWED', at: at(100 + i), oldValue: null, newValue: { single: i } }),
     );
-    // One relay batch (which the consumer applies as runs) with an event delivered twice inside it, and single events racing it.
+    // One relay batch (whose audit events the consumer appends at once) with an event delivered twice inside it, and single events racing it.
     const [delivery] = await Promise.all([
-      sg.bus.publishBatch([...batch.slice(0, 20), batch[4]!, ...batch.slice(20)]),
+      sg.bus.publishBatch([...batch.slice(0, 20), batch[4]!, ...batch.slice(20)] as unknown as EventEnvelope[]),
       ...singles.map((e) => sg.bus.publish(e)),
     ]);
     expect(delivery.error).toBeUndefined();

@@ -122,6 +122,8 @@ describe('monitoring: drift, fairness, outcomes, policy simulation, similar case
 
     // tenant isolation and unknown ids
     expect((await sg.call(admin('drift-other'), DISMISS, { id: reopened.id })).body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await sg.call(admin('drift-other'), ACK, { id: reopened.id })).body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(((await sg.call(testCaller('analyst', 'drift-other'), RUN_BY_ID, { id: run.id })).body.data as any).driftRun).toBeNull();
 
     // acknowledge and dismiss are in the audit trail; the refused second acknowledge and the other tenant's call are not
     await expect.poll(() => auditsOf(sg, tenant, 'DriftAlert').map((a) => a.action)).toEqual(['ACKNOWLEDGED', 'DISMISSED']);
