@@ -51,9 +51,12 @@ export async function startTandem(opts: TandemOptions): Promise<RunningTandem> {
           bus,
           scheduler,
           port: opts.subgraphPortsFromZero ? 0 : undefined,
+          holdRelay: true,
         }),
       );
     }
+    // Every consumer group is on the bus now: what the subgraphs staged meanwhile (the demo seed, a backlog) reaches all of them.
+    for (const s of subgraphs) s.relay.start();
   } catch (err) {
     for (const s of subgraphs.reverse()) await s.stop().catch(() => undefined);
     throw err;

@@ -674,8 +674,7 @@ describe('tenant isolation: a second tenant gets nothing of the first, for every
       const sentNowhere = variables(nowhere);
       const [onA, onNothing] = [await gql(url, query, sentA, b.admin), await gql(url, query, sentNowhere, b.admin)];
       const where = `${name}: ${JSON.stringify(onA.body)} vs ${JSON.stringify(onNothing.body)}`;
-      // setWebhook names a client, not an object: config:manage may set an endpoint under any client id, and it is B's own row.
-      if (name !== 'setWebhook') expect(String(onA.body.errors?.[0]?.extensions?.code), where).toMatch(/^(NOT_FOUND|FORBIDDEN|CONFLICT|BAD_USER_INPUT)$/);
+      expect(String(onA.body.errors?.[0]?.extensions?.code), where).toMatch(/^(NOT_FOUND|FORBIDDEN|CONFLICT|BAD_USER_INPUT)$/);
       expect(shape(onA.body, sentA), where).toEqual(shape(onNothing.body, sentNowhere));
       expect(leaksIn(onA.body, { sentA, query }), name).toEqual([]);
     }

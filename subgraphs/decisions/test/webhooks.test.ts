@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { newEnvelope, Topic } from '@tandem/platform';
 import { startSubgraphForTest, testCaller } from '@tandem/platform/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WebhookRepository } from '../src/data/webhook.repository.js';
@@ -97,7 +98,18 @@ describe('decisions subgraph: partner webhooks against a real HTTP receiver', ()
 
     const own = await h.ok(partner, SET, { url: receiver.url('/x'), secret: SECRET });
     expect(own.setWebhook).toMatchObject({ clientId: 'demo-partner', url: receiver.url('/x') });
-    const byAdmin = await h.ok(testCaller('admin', 'tenant-set', 'admin-1'), SET, { url: receiver.url('/y'), secret: SECRET, clientId: 'demo-partner' });
+    // A user names a client: only one identity has announced in this tenant. Another tenant's client is as unknown as none.
+    const admin = testCaller('admin', 'tenant-set', 'admin-1');
+    await h.publish(newEnvelope('identity', Topic.ApiClientRegistered, 'tenant-elsewhere', { clientId: 'elsewhere-partner', name: 'Elsewhere' }));
+    expect(await h.refused(admin, SET, { url: receiver.url('/y'), secret: SECRET, clientId: 'elsewhere-partner' })).toBe('NOT_FOUND');
+    expect(await h.refused(admin, SET, { url: receiver.url('/y'), secret: SECRET, clientId: 'demo-partner' })).toBe('NOT_FOUND');
+    // Announced a moment after the request: the request waits for it.
+    const late = h.ok(admin, SET, { url: receiver.url('/y'), secret: SECRET, clientId: 'demo-partner' });
+    await new Promise((r) => setTimeout(r, 300));
+    const registration = newEnvelope('identity', Topic.ApiClientRegistered, 'tenant-set', { clientId: 'demo-partner', name: 'Demo partner' });
+    await h.publish(registration);
+    await h.publish(registration); // redelivered: nothing changes
+    const byAdmin = await late;
     expect(byAdmin.setWebhook).toMatchObject({ clientId: 'demo-partner', url: receiver.url('/y') });
     // Audited, without the secret.
     await expect

@@ -2,7 +2,7 @@ import type { SubgraphContext, SubgraphModule } from '@tandem/platform';
 import { createRevocationList, forbidden, tenantOf } from '@tandem/platform';
 import { ApiClientRecord } from './data/api-client.entity.js';
 import { seedDemoIdentity } from './data/demo-seed.js';
-import { identityMigrations } from './data/migrations/0001-identity.js';
+import { identityMigrations } from './data/migrations/index.js';
 import { RefreshTokenRecord } from './data/refresh-token.entity.js';
 import { TenantRecord } from './data/tenant.entity.js';
 import { UserRecord } from './data/user.entity.js';

@@ -1,4 +1,4 @@
-import { type AuditRecorded, AuditTopic, type Caller, type EventEnvelope, verifyAccessToken } from '@tandem/platform';
+import { type AuditRecorded, AuditTopic, type Caller, type EventEnvelope, Topic, verifyAccessToken } from '@tandem/platform';
 import { startSubgraphForTest } from '@tandem/platform/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { identitySubgraph } from '../src/server.js';
@@ -85,6 +85,9 @@ describe('identity subgraph: audit trail', () => {
       newValue: { clientId: created.clientId, name: 'Audit Broker', role: 'api_consumer', active: true, rotatedAt: null },
     });
     expect(rotatedAudit).toMatchObject({ entityType: 'ApiClient', oldValue: { rotatedAt: null }, newValue: { rotatedAt: expect.any(String) } });
+    // Announced once (the refused calls and the rotation announce nothing), without the secret.
+    const announced = sg.published.filter((e) => e.type === Topic.ApiClientRegistered && (e.payload as { clientId?: string }).clientId === created.clientId);
+    expect(announced.map((e) => [e.tenantId, e.payload])).toEqual([['demo', { clientId: created.clientId, name: 'Audit Broker' }]]);
     const trail = JSON.stringify(auditsOf(created.clientId));
     expect(trail).not.toContain(created.clientSecret);
     expect(trail).not.toContain(rotated.clientSecret);

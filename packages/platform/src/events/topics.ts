@@ -12,6 +12,7 @@ export const Topic = {
   SlaWarning: 'queue.sla_warning',
   DecisionMade: 'decision.made',
   DriftAlertRaised: 'scoring.drift_alert',
+  ApiClientRegistered: 'identity.api_client_registered',
 } as const;
 export type Topic = (typeof Topic)[keyof typeof Topic];
 
@@ -203,6 +204,17 @@ export interface NotificationCreated {
   entryId: string | null;
   applicationId: string | null;
   createdAt: string;
+}
+
+/**
+ * Payload of Topic.ApiClientRegistered (published by identity when a partner
+ * system gets credentials in a tenant): other subgraphs learn which client
+ * ids exist in which tenant, e.g. decisions, to refuse a webhook for a client
+ * the tenant does not have.
+ */
+export interface ApiClientRegistered {
+  clientId: string;
+  name: string;
 }
 
 /**

@@ -129,6 +129,12 @@ export async function startSubgraph<S>(
     port?: number;
     /** Scheduled jobs run here (default true); the cluster runs them in the worker process instead. */
     runJobs?: boolean;
+    /**
+     * Leave the outbox relay stopped; the caller starts it (`relay.start()`). For several subgraphs
+     * on one in-process bus: an event published before a consumer group exists never reaches it,
+     * so nothing is relayed until every subgraph of the process consumes.
+     */
+    holdRelay?: boolean;
   },
 ): Promise<RunningSubgraph<S>> {
   const log = createLogger(`subgraph:${module.name}`);
@@ -153,13 +159,14 @@ export async function startSubgraph<S>(
   });
   await apollo.start();
 
-  const relay = new OutboxRelay(orm, deps.bus);
-  relay.start();
   const unsubscribers: (() => Promise<void>)[] = [];
   if (module.consumers) {
     const handlers = module.consumers(runtime, services);
     unsubscribers.push(deps.bus.consume(module.name, idempotentConsumer(orm, module.name, handlers)));
   }
+  // After this subgraph's own consumers: on an in-process bus, a group that does not exist yet misses what is published.
+  const relay = new OutboxRelay(orm, deps.bus);
+  if (!deps.holdRelay) relay.start();
   for (const job of deps.runJobs === false ? [] : (module.jobs?.(runtime, services) ?? [])) {
     await deps.scheduler.every(`${module.name}-${job.name}`, job.everyMs, job.run);
   }

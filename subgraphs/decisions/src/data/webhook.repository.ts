@@ -24,6 +24,25 @@ export interface ClaimedDelivery {
 export class WebhookRepository {
   constructor(private readonly em: EntityManager) {}
 
+  private get partnerClients(): string {
+    return `"${this.em.config.get('schema')}".partner_clients`;
+  }
+
+  /** Identity announced this API client in this tenant (a redelivery changes nothing). */
+  async registerClient(tenantId: string, clientId: string, name: string): Promise<void> {
+    await this.em.execute(`INSERT INTO ${this.partnerClients} (tenant_id, client_id, name) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, [
+      tenantId,
+      clientId,
+      name,
+    ]);
+  }
+
+  /** Whether the tenant has this API client, as far as identity's announcements have arrived. */
+  async hasClient(tenantId: string, clientId: string): Promise<boolean> {
+    const rows = await this.em.execute(`SELECT 1 FROM ${this.partnerClients} WHERE tenant_id = ? AND client_id = ?`, [tenantId, clientId]);
+    return rows.length > 0;
+  }
+
   async setEndpoint(tenantId: string, clientId: string, url: string, secret: string, now: Date): Promise<WebhookEndpointRecord> {
     const current = await this.em.findOne(WebhookEndpointRecord, { tenantId, clientId });
     if (current) {

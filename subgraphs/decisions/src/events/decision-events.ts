@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
+  type ApiClientRegistered,
   type ApplicationScored,
   type Caller,
   CaseTopic,
@@ -231,6 +232,9 @@ export function decisionConsumers(): ConsumerHandlers {
       await stageDecisionNotices(em, record, systemCaller(Topic.ApplicationScored), e.requestId);
       log.info({ applicationId, decisionId: record.id, outcome: record.outcome }, 'automated decision');
     },
+    // Which API clients the tenant has: a webhook is set for those only.
+    [Topic.ApiClientRegistered]: async (em, e: EventEnvelope<ApiClientRegistered>) =>
+      new WebhookRepository(em).registerClient(e.tenantId, e.payload.clientId, e.payload.name),
     [Topic.QueueEntryChanged]: async (em, e: EventEnvelope<QueueEntryChanged>) => {
       const p = e.payload;
       const changeAt = parseInstant(e.occurredAt, new Date());

@@ -23,6 +23,21 @@ function clientScope(ctx: SubgraphContext, clientId: string | null | undefined, 
   return clientId ?? null;
 }
 
+/** How long a user's setWebhook waits for identity's news of a client created a moment ago. */
+const CLIENT_CATCH_UP_MS = 2_000;
+
+/**
+ * Whether the tenant has the API client a user named. Identity announces new
+ * clients through the bus, so one created just now may not have arrived yet:
+ * asked again for a short while before the answer is no.
+ */
+async function clientKnown(repo: WebhookRepository, tenantId: string, clientId: string): Promise<boolean> {
+  for (const until = Date.now() + CLIENT_CATCH_UP_MS; ; await new Promise((r) => setTimeout(r, 100))) {
+    if (await repo.hasClient(tenantId, clientId)) return true;
+    if (Date.now() >= until) return false;
+  }
+}
+
 @Resolver()
 export class WebhookResolver {
   // Partners manage their own webhooks; a user with config:manage manages any client's.
@@ -30,7 +45,7 @@ export class WebhookResolver {
   @Mutation(() => WebhookEndpoint, {
     description:
       'Where your decisions are pushed: an http(s) URL and a secret (24+ characters) that signs each delivery ' +
-      '(X-Tandem-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">). An API client sets its own; config:manage sets any client\'s.',
+      '(X-Tandem-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">). An API client sets its own; config:manage sets that of any client of the tenant (NOT_FOUND for another).',
   })
   async setWebhook(
     @Arg('url') url: string,
@@ -46,6 +61,7 @@ export class WebhookResolver {
       problems.push({ field: 'secret', problem: `must be ${MIN_SECRET_LENGTH} to ${MAX_SECRET_LENGTH} characters` });
     }
     if (problems.length) throw badInput(`Invalid webhook: ${problems.map((p) => `${p.field} ${p.problem}`).join('; ')}`, { problems });
+    if (ctx.caller.kind !== 'client' && !(await clientKnown(new WebhookRepository(ctx.em), tenantId, client))) throw notFound('API client', client);
     const endpoint = await ctx.em.transactional(async (tx) => {
       const repo = new WebhookRepository(tx);
       const current = await repo.findEndpoint(tenantId, client);

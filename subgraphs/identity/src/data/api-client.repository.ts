@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { type ApiClientRegistered, recordEvent, Topic } from '@tandem/platform';
 import { auditApiClientCreated, auditApiClientSecretRotated } from '../events/identity-audit.js';
 import { ApiClientRecord } from './api-client.entity.js';
 import type { AuditedBy } from './user.repository.js';
@@ -39,6 +40,7 @@ export class ApiClientRepository {
       rotatedAt: null,
     });
     auditApiClientCreated(this.em, record, by.actor, by.requestId);
+    recordEvent<ApiClientRegistered>(this.em, 'identity', Topic.ApiClientRegistered, tenantId, { clientId: record.clientId, name: record.name }, by.requestId);
     try {
       await this.em.flush();
       return record;

@@ -50,5 +50,3 @@ export class IdentityTables extends Migration {
     this.addSql('CREATE INDEX refresh_tokens_expires_idx ON refresh_tokens (expires_at)');
   }
 }
-
-export const identityMigrations = [{ name: '0001_identity', class: IdentityTables }];
