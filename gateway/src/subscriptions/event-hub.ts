@@ -3,7 +3,8 @@ import type { EventBus, EventEnvelope, Unsubscribe } from '@tandem/platform';
 /** Per tenant, how many recent events the gateway remembers for the resync check. */
 const RECENT_EVENTS_PER_TENANT = 2_000;
 
-export type HubListener = (event: EventEnvelope) => void;
+/** May return a promise of its work on the event (see the platform's EventListener). */
+export type HubListener = (event: EventEnvelope) => unknown;
 
 /** What a reconnecting client may have missed since the last event it saw. */
 export type MissedEvents = { known: true; missed: number } | { known: false };
@@ -26,7 +27,8 @@ export class EventHub {
     this.unlisten = bus.listen((event) => this.dispatch(event));
   }
 
-  private dispatch(event: EventEnvelope): void {
+  /** Routes the event; resolves when the routed subscriptions have resolved their payloads (undefined when none started). */
+  private dispatch(event: EventEnvelope): Promise<unknown> | undefined {
     let ring = this.recent.get(event.tenantId);
     if (!ring) {
       ring = [];
@@ -36,7 +38,13 @@ export class EventHub {
     if (ring.length > RECENT_EVENTS_PER_TENANT) ring.splice(0, ring.length - RECENT_EVENTS_PER_TENANT);
     for (const listener of this.everyEvent) listener(event);
     const listeners = this.routes.get(routeKey(event.type, event.tenantId));
-    if (listeners) for (const listener of listeners) listener(event);
+    if (!listeners) return undefined;
+    let work: Promise<unknown>[] | undefined;
+    for (const listener of listeners) {
+      const resolving = listener(event);
+      if (resolving instanceof Promise) (work ??= []).push(resolving);
+    }
+    return work && Promise.allSettled(work);
   }
 
   /** Every event of every tenant (the response cache's invalidation); returns the way out. */

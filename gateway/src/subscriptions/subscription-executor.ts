@@ -190,7 +190,8 @@ class FanoutGroup {
     this.onEmpty();
   }
 
-  private take(event: EventEnvelope): void {
+  /** Queues the event; returns its resolution when that started at once (the bus may give it a head start). */
+  private take(event: EventEnvelope): Promise<unknown> | undefined {
     if (this.disposed) return;
     // An event meant for one user (a notification) never reaches anyone else's resolution.
     if (this.recipientId !== undefined && this.source.recipient!(event.payload) !== this.recipientId) return;
@@ -200,9 +201,11 @@ class FanoutGroup {
       for (const member of this.members.slice()) member.overflow();
       return;
     }
-    this.pending.push({ seq: this.seq++, event });
+    const entry: (typeof this.pending)[number] = { seq: this.seq++, event };
+    this.pending.push(entry);
     this.resolveAhead();
     if (!this.draining) this.drain().catch((err) => log.error({ err }, 'a subscription fan-out failed'));
+    return entry.result;
   }
 
   private resolveAhead(): void {

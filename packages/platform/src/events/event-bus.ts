@@ -8,7 +8,13 @@ export type EventHandler = ((event: EventEnvelope) => Promise<void>) & {
    */
   batch?: (events: readonly EventEnvelope[]) => Promise<void>;
 };
-export type EventListener = (event: EventEnvelope) => void;
+/**
+ * Hears every event as it is published (the gateway's live subscriptions).
+ * It may return a promise of its own work on the event (resolving the live
+ * payload): in one process, the consumers then wait for it, briefly, so a
+ * person watching does not wait behind the projections.
+ */
+export type EventListener = (event: EventEnvelope) => unknown;
 
 export interface BatchDelivery {
   delivered: number;

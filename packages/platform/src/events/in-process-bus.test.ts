@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventEnvelope } from './event-envelope.js';
-import { InProcessBus } from './in-process-bus.js';
+import { InProcessBus, LISTENER_HEAD_START_MS } from './in-process-bus.js';
 
 const event = (id: string): EventEnvelope => ({ id, type: 'Test', tenantId: 'demo', source: 'test', occurredAt: new Date().toISOString(), payload: {} });
 
@@ -27,6 +27,34 @@ describe('InProcessBus', () => {
     releaseSlow();
     await published;
     expect(log).toEqual(['slow:start:e1', 'fast:e1', 'slow:end:e1']);
+  });
+
+  it("lets a listener's work on a batch go first, and holds the consumers for it no longer than the head start", async () => {
+    const log: string[] = [];
+    const bus = new InProcessBus();
+    bus.consume('projection', async (e) => {
+      log.push(`consumed:${e.id}`);
+    });
+    bus.listen(async (e) => {
+      log.push(`heard:${e.id}`);
+      await new Promise((r) => setTimeout(r, 5));
+      log.push(`resolved:${e.id}`);
+    });
+    await bus.publishBatch([event('a'), event('b')]);
+    expect(log).toEqual(['heard:a', 'heard:b', 'resolved:a', 'resolved:b', 'consumed:a', 'consumed:b']);
+
+    // A listener whose work never ends, or fails: the consumers go on after LISTENER_HEAD_START_MS.
+    const stuck = new InProcessBus();
+    const consumed: string[] = [];
+    stuck.consume('projection', async (e) => {
+      consumed.push(e.id);
+    });
+    stuck.listen(() => new Promise(() => {}));
+    stuck.listen(() => Promise.reject(new Error('resolution failed')));
+    const started = Date.now();
+    expect(await stuck.publishBatch([event('c')])).toEqual({ delivered: 1 });
+    expect(consumed).toEqual(['c']);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(LISTENER_HEAD_START_MS - 5);
   });
 
   it('keeps each group in publish order', async () => {

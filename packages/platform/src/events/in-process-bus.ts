@@ -4,6 +4,17 @@ import type { EventEnvelope } from './event-envelope.js';
 
 const log = createLogger('in-process-bus');
 
+/** The longest the consumers of a batch wait for its listeners' work (see EventListener). */
+export const LISTENER_HEAD_START_MS = 50;
+
+function headStart(work: Promise<unknown>[]): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const cap = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, LISTENER_HEAD_START_MS);
+  });
+  return Promise.race([Promise.allSettled(work), cap]).finally(() => clearTimeout(timer));
+}
+
 /**
  * The single-process default. Delivery resolves only when every consumer
  * group has handled the events, so the relay marks an outbox row published
@@ -30,15 +41,20 @@ export class InProcessBus implements EventBus {
   async publishBatch(events: readonly EventEnvelope[]): Promise<BatchDelivery> {
     // Listeners (the gateway's live subscriptions) first, as on Redis where they read the stream
     // alongside the consumer groups: a live payload does not wait for every projection to commit.
+    const heard: Promise<unknown>[] = [];
     for (const event of events) {
       for (const listener of this.listeners) {
         try {
-          listener(event);
+          const work = listener(event);
+          if (work instanceof Promise) heard.push(work);
         } catch (err) {
           log.error({ err, eventId: event.id }, 'listener threw');
         }
       }
     }
+    // Sharing one event loop, consumers would otherwise slow the resolution of the payload people wait for.
+    // Bounded: a slow resolution holds the consumers LISTENER_HEAD_START_MS at most.
+    if (heard.length) await headStart(heard);
     const failures: { index: number; err: unknown }[] = [];
     await Promise.all(
       [...this.groups].map(async ([group, handlers]) => {

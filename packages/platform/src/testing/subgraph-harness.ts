@@ -44,7 +44,9 @@ export async function startSubgraphForTest<S>(module: SubgraphModule<S>, serverU
   const config = loadConfig({ TANDEM_MODE: 'demo' });
   const databaseUrl = await createTestDatabase(serverUrl);
   const published: EventEnvelope[] = [];
-  const unlisten = bus.listen((e) => published.push(e));
+  const unlisten = bus.listen((e) => {
+    published.push(e);
+  });
   const scheduler = new TimerScheduler();
   const running: RunningSubgraph<S> = await startSubgraph(module, { config, databaseUrl, bus, scheduler, port: 0 });
   return {
