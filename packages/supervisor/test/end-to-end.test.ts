@@ -70,7 +70,7 @@ describe('end to end through the gateway (HTTP and graphql-ws)', () => {
     const recommendation = reviewed.scoring.modelRecommendation as string;
     const outcome = recommendation === 'DECLINE' ? 'DECLINED' : 'APPROVED';
     const decision = await until(async () => {
-      const r = await gql(url, `mutation($in: SubmitDecisionInput!) { submitDecision(input: $in) { decision { id outcome isOverride overrideStatus } } }`, {
+      const r = await gql(url, `mutation($in: SubmitDecisionInput!) { submitDecision(input: $in) { decision { id outcome isOverride overrideStatus application { id externalId loan { amount } } } } }`, {
         in: { applicationId, outcome, reasoning: 'Stable income, affordable instalment, clean payment history.', approvedTerms: outcome === 'APPROVED' ? { amount: 25_000, termMonths: 48 } : null },
       }, analyst);
       // The decisions subgraph learns of the started review through an event: retry briefly on CONFLICT.
@@ -79,6 +79,8 @@ describe('end to end through the gateway (HTTP and graphql-ws)', () => {
     });
     expect(decision.body.errors).toBeUndefined();
     expect(decision.body.data.submitDecision.decision).toMatchObject({ outcome, isOverride: false, overrideStatus: null });
+    // From the decision to the application it settles, whose fields the applications subgraph serves.
+    expect(decision.body.data.submitDecision.decision.application).toMatchObject({ id: applicationId, externalId: expect.any(String), loan: { amount: expect.anything() } });
 
     const final = await until(async () => {
       const r = await gql(url, `query($id: ID!) { application(id: $id) { status queueEntry { status } decisions { outcome automated } } }`, { id: applicationId }, analyst);

@@ -193,6 +193,11 @@ export class DecisionResolver {
     return toCondition(condition);
   }
 
+  @FieldResolver(() => Application, { description: 'The application decided on: its applicant, loan and score come from their own subgraphs' })
+  application(@Root() decision: Decision): Application {
+    return { id: decision.applicationId };
+  }
+
   @FieldResolver(() => [DecisionCondition], { description: 'The conditions with their kind and whether each is met, in order' })
   async typedConditions(@Root() decision: Decision, @Ctx() ctx: SubgraphContext): Promise<DecisionCondition[]> {
     return (await conditionsLoader(ctx).load(decision.id)).map(toCondition);
