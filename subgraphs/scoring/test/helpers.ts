@@ -89,17 +89,24 @@ export const auditsOf = (sg: TestSubgraph, tenantId: string, entityType: string)
     .map((e) => e.payload as unknown as AuditRecorded);
 
 /** Publishes a decision.made as the decisions subgraph would. */
-export async function publishDecision(sg: TestSubgraph, tenantId: string, applicationId: string, outcome: DecisionOutcome): Promise<void> {
+export async function publishDecision(
+  sg: TestSubgraph,
+  tenantId: string,
+  applicationId: string,
+  outcome: DecisionOutcome,
+  decidedAt = new Date(),
+  automated = false,
+): Promise<void> {
   const event = newEnvelope<DecisionMade>('decisions', Topic.DecisionMade, tenantId, {
     decisionId: randomUUID(),
     applicationId,
     outcome,
-    automated: false,
+    automated,
     isOverride: false,
     overrideStatus: null,
     decidedBy: 'analyst-1',
     reviewSeconds: 60,
-    decidedAt: new Date().toISOString(),
+    decidedAt: decidedAt.toISOString(),
     withinSla: true,
   });
   await sg.bus.publish(untyped(event));

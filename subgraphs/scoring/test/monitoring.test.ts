@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ApplicationScored, DriftAlertRaised, EventEnvelope } from '@tandem/platform';
 import { Topic } from '@tandem/platform';
 import { startSubgraphForTest, testCaller } from '@tandem/platform/testing';
@@ -159,6 +160,20 @@ describe('monitoring: drift, fairness, outcomes, policy simulation, similar case
     await runScheduledMonitoring(sg.orm, sg.services.registry);
     const latest = ((await sg.call(testCaller('analyst', tenant), LATEST_RUN)).body.data as any).driftRun;
     expect(latest).toMatchObject({ trigger: 'SCHEDULED', sampleSize: 1, modelVersion: '0.1.0' });
+  });
+
+  it('keeps the latest decision of each application, whatever order the decisions arrive in', async () => {
+    const tenant = 'latest-decision';
+    const applicationId = randomUUID();
+    const stored = () => sg.orm.em.fork().findOne(ApplicationDecisionRecord, { tenantId: tenant, applicationId });
+    const at = (minute: number) => new Date(Date.UTC(2026, 10, 22, 10, minute));
+    await publishDecision(sg, tenant, applicationId, 'APPROVED', at(20));
+    await publishDecision(sg, tenant, applicationId, 'DECLINED', at(10), true); // older, arriving late
+    expect(await stored()).toMatchObject({ outcome: 'APPROVED', automated: false, decidedAt: at(20) });
+    await publishDecision(sg, tenant, applicationId, 'DECLINED', at(30), true);
+    expect(await stored()).toMatchObject({ outcome: 'DECLINED', automated: true, decidedAt: at(30) });
+    await publishDecision(sg, tenant, 'not-a-uuid', 'APPROVED');
+    expect(await sg.orm.em.fork().count(ApplicationDecisionRecord, { tenantId: tenant })).toBe(1);
   });
 
   describe('with decisions and outcomes', () => {

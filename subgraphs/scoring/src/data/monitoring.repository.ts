@@ -85,13 +85,16 @@ export class MonitoringRepository {
   }
 
   /** Keeps the latest decision per application (a reversed override replaces the first one). */
+  /** Keeps the latest decision per application (an older one arriving late changes nothing): one statement, on every decision made. */
   async upsertDecision(tenantId: string, applicationId: string, outcome: DecisionOutcome, automated: boolean, decidedAt: Date): Promise<void> {
     if (!isUuid(applicationId)) return;
-    const existing = await this.em.findOne(ApplicationDecisionRecord, { tenantId, applicationId });
-    if (existing && existing.decidedAt > decidedAt) return;
-    const record = existing ?? this.em.create(ApplicationDecisionRecord, { tenantId, applicationId, outcome, automated, decidedAt });
-    Object.assign(record, { outcome, automated, decidedAt });
-    this.em.persist(record);
+    await this.em.execute(
+      `INSERT INTO "${this.em.config.get('schema')}".application_decisions AS d (tenant_id, application_id, outcome, automated, decided_at)
+       VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (tenant_id, application_id) DO UPDATE SET outcome = EXCLUDED.outcome, automated = EXCLUDED.automated, decided_at = EXCLUDED.decided_at
+       WHERE d.decided_at <= EXCLUDED.decided_at`,
+      [tenantId, applicationId, outcome, automated, decidedAt],
+    );
   }
 
   /** Tenants with scores since `since` (the scheduled job checks each; everything it reads afterwards is per tenant). */
