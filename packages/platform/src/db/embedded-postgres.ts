@@ -14,8 +14,20 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-/** A free loopback port, so a second checkout or a test run never collides with another. */
+/**
+ * A free loopback port, so a second checkout or a test run never collides with
+ * another. Without a preferred port, one below Linux's ephemeral range
+ * (32768-60999): a port handed out for a process that will listen on it later
+ * must not be one its own outgoing connections (HTTP, PostgreSQL) can take first.
+ */
 export async function freePort(preferred = 0): Promise<number> {
+  if (!preferred) {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const candidate = 20_000 + Math.floor(Math.random() * 12_000);
+      const port = await freePort(candidate).catch(() => 0);
+      if (port === candidate) return port;
+    }
+  }
   const tryPort = (p: number) =>
     new Promise<number>((resolve, reject) => {
       const srv = createServer();
