@@ -6,7 +6,7 @@ import { createTestDatabase } from '../src/testing/test-infra.js';
 import { openSubgraphDatabase } from '../src/db/orm.js';
 import { InProcessBus } from '../src/events/in-process-bus.js';
 import { RedisStreamBus } from '../src/events/redis-stream-bus.js';
-import { OutboxRelay, handlerWithRuns, idempotentConsumer, recordEvent } from '../src/events/outbox.js';
+import { OutboxRelay, handlerWithBatch, idempotentConsumer, recordEvent } from '../src/events/outbox.js';
 import type { EventBus } from '../src/events/event-bus.js';
 import type { EventEnvelope } from '../src/events/event-envelope.js';
 
@@ -199,13 +199,13 @@ describe.each([
 
   it('hands every event of its type in a batch to a handler that takes them at once, in order, each fresh event once even if the batch holds it twice', async () => {
     const seen: string[][] = [];
-    const add = async (em: Parameters<Parameters<typeof handlerWithRuns>[0]>[0], id: string, by: number) => {
+    const add = async (em: Parameters<Parameters<typeof handlerWithBatch>[0]>[0], id: string, by: number) => {
       const w = (await em.findOne(Widget, { id })) ?? em.create(Widget, { id, count: 0 });
       w.count += by;
       em.persist(w);
     };
     const handle = idempotentConsumer(consumerOrm, 'runs', {
-      'widget.run': handlerWithRuns(
+      'widget.run': handlerWithBatch(
         async (em, e) => {
           seen.push([e.id]);
           await add(em, 'runs', e.payload.by as number);

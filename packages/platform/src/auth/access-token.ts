@@ -42,11 +42,13 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
   return (await readAccessToken(token, secret))?.caller ?? null;
 }
 
+/** Each request gets its own caller object: one request changing it must not change another's, or the cached one. */
+const ownCopy = (v: VerifiedAccessToken): VerifiedAccessToken => ({ ...v, caller: { ...v.caller, permissions: [...v.caller.permissions] } });
+
 /** Signature, issuer and expiry checked; revocation is the caller's next step (see RevocationList). */
 export async function readAccessToken(token: string, secret: string): Promise<VerifiedAccessToken | null> {
   const known = verifiedAccessTokens.get(token, secret);
-  // Each request gets its own caller object: one request changing it must not change another's.
-  if (known) return { ...known, caller: { ...known.caller, permissions: [...known.caller.permissions] } };
+  if (known) return ownCopy(known);
   try {
     const { payload } = await jwtVerify(token, await hmacKey(secret), { issuer: ISSUER, algorithms: ['HS256'] });
     if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string' || !Array.isArray(payload.perms)) return null;
@@ -62,7 +64,7 @@ export async function readAccessToken(token: string, secret: string): Promise<Ve
       issuedAtMs: typeof payload.iams === 'number' ? payload.iams : (payload.iat ?? 0) * 1000,
     };
     verifiedAccessTokens.set(token, secret, verified, (payload.exp ?? 0) * 1000);
-    return { ...verified, caller: { ...verified.caller, permissions: [...verified.caller.permissions] } };
+    return ownCopy(verified);
   } catch {
     return null;
   }

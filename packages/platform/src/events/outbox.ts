@@ -174,7 +174,7 @@ export interface ConsumerHandler<T = any> {
 export type ConsumerHandlers = Record<string, ConsumerHandler>;
 
 /** A handler that also takes all its events of a batch at once (see ConsumerHandler.many). */
-export function handlerWithRuns<T>(
+export function handlerWithBatch<T>(
   one: (em: EntityManager, event: EventEnvelope<T>) => Promise<void>,
   many: (em: EntityManager, events: readonly EventEnvelope<T>[]) => Promise<void>,
 ): ConsumerHandler<T> {

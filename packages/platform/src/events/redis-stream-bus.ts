@@ -41,8 +41,8 @@ export class RedisStreamBus implements EventBus {
     } catch (error) {
       return { delivered: 0, error };
     }
-    const failed = (replies ?? []).findIndex(([err]) => err);
     if (!replies || replies.length < events.length) return { delivered: 0, error: new Error('Redis answered no XADD replies') };
+    const failed = replies.findIndex(([err]) => err);
     return failed < 0 ? { delivered: events.length } : { delivered: failed, error: replies[failed]![0] };
   }
 

@@ -104,16 +104,15 @@ export class AuditTrailRepository {
    * the primary key (tenant, seq) would refuse a fork anyway. Per tenant: one
    * lock, one read of the head, one INSERT, however many entries.
    */
-  async append(items: readonly AuditAppend[]): Promise<AuditTrailEntry[]> {
+  async append(items: readonly AuditAppend[]): Promise<void> {
     const byTenant = new Map<string, AuditAppend[]>();
     for (const item of items) {
       const list = byTenant.get(item.tenantId);
       if (list) list.push(item);
       else byTenant.set(item.tenantId, [item]);
     }
-    const appended: AuditTrailEntry[] = [];
     // Locks taken in one order (by tenant), so two writers of overlapping tenants never wait on each other in a cycle.
-    for (const tenantId of [...byTenant.keys()].sort()) {
+    for (const [tenantId, appends] of [...byTenant].sort(([a], [b]) => (a < b ? -1 : 1))) {
       await this.em.execute('SELECT pg_advisory_xact_lock(?::int, hashtext(?))', [CHAIN_LOCK_CLASS, tenantId]);
       const [head] = await this.em.execute<{ seq: string; hash: string }[]>(
         `SELECT seq, hash FROM ${this.table} WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1`,
@@ -122,7 +121,7 @@ export class AuditTrailRepository {
       let seq = head ? Number(head.seq) : 0;
       let prevHash = head?.hash ?? GENESIS_HASH;
       const params: unknown[] = [];
-      for (const { eventId, source, record } of byTenant.get(tenantId)!) {
+      for (const { eventId, source, record } of appends) {
         const entry: ChainedEntry = {
           tenantId,
           seq: ++seq,
@@ -147,19 +146,13 @@ export class AuditTrailRepository {
         );
         prevHash = hash;
       }
-      const rows = await this.em.execute<Row[]>(
+      await this.em.execute(
         `INSERT INTO ${this.table} (tenant_id, seq, event_id, source, entity_type, entity_id, action, actor_kind, actor_id,
            occurred_at, old_value, new_value, changes, prev_hash, hash)
-         VALUES ${byTenant
-           .get(tenantId)!
-           .map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?)')
-           .join(', ')}
-         RETURNING ${COLUMNS}`,
+         VALUES ${appends.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?)').join(', ')}`,
         params,
       );
-      appended.push(...rows.map(toEntry).sort((a, b) => a.seq - b.seq));
     }
-    return appended;
   }
 
   /** A page of the tenant's trail, newest first, and how many entries match. */

@@ -1,10 +1,11 @@
 import {
   AuditTopic,
-  handlerWithRuns,
+  handlerWithBatch,
   maskChanges,
   maskPii,
   type AuditRecorded,
   type ConsumerHandlers,
+  type EntityManager,
   type EventEnvelope,
 } from '@tandem/platform';
 import { type AuditAppend, AuditTrailRepository } from '../data/audit-trail.repository.js';
@@ -38,14 +39,8 @@ function toAppend(e: EventEnvelope<AuditRecorded>): AuditAppend {
  * this consumer's alone: no other handler reads it.)
  */
 export function auditConsumers(): ConsumerHandlers {
+  const appendAll = (em: EntityManager, events: readonly EventEnvelope<AuditRecorded>[]) => new AuditTrailRepository(em).append(events.map(toAppend));
   return {
-    [AuditTopic.AuditRecorded]: handlerWithRuns<AuditRecorded>(
-      async (em, e) => {
-        await new AuditTrailRepository(em).append([toAppend(e)]);
-      },
-      async (em, events) => {
-        await new AuditTrailRepository(em).append(events.map(toAppend));
-      },
-    ),
+    [AuditTopic.AuditRecorded]: handlerWithBatch<AuditRecorded>((em, e) => appendAll(em, [e]), appendAll),
   };
 }
