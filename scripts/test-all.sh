@@ -38,7 +38,13 @@ for (const f of fs.readdirSync(dir)) {
   if (!f.endsWith(".json")) continue;
   const r = JSON.parse(fs.readFileSync(dir + "/" + f, "utf8"));
   if (f.endsWith(".playwright.json")) { passed += r.stats.expected; failed += r.stats.unexpected; skipped += r.stats.skipped; }
-  else { passed += r.numPassedTests; /* a file that fails to load has no failed test, only a failed suite */ failed += Math.max(r.numFailedTests, r.numFailedTestSuites || 0); skipped += r.numPendingTests + r.numTodoTests; }
+  else {
+    passed += r.numPassedTests; skipped += r.numPendingTests + r.numTodoTests;
+    // Failed tests, plus each file that failed with none of its tests failed (it did not load, or a hook threw):
+    // numFailedTestSuites counts every failed describe block too, so it would count one failure twice.
+    const silentFiles = (r.testResults || []).filter((t) => t.status === "failed" && !t.assertionResults.some((a) => a.status === "failed")).length;
+    failed += r.numFailedTests + silentFiles + (r.success === false && r.numFailedTests + silentFiles === 0 ? 1 : 0);
+  }
 }
 console.log(`\ntests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
 process.exit(failed > 0 ? 1 : 0);
