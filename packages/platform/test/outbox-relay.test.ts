@@ -101,6 +101,41 @@ describe.each([
     await unsubscribe();
   });
 
+  it('publishes as soon as the staging transaction commits, even when other transactions commit between its flush and its commit', async () => {
+    const received: string[] = [];
+    const unsubscribe = bus.consume('prompt', async (e) => {
+      if (e.type === 'widget.prompt') received.push(e.payload.n as string);
+    });
+    // No poll within the test: only the commit itself can wake the relay.
+    const relay = new OutboxRelay(producer, bus, { pollMs: 600_000 });
+    relay.start();
+    await waitFor(async () => (await unpublished(producer)) === 0);
+
+    await producer.em.fork().transactional(async (em) => {
+      recordEvent(em, 'producer', 'widget.prompt', 't1', { n: 'interleaved' });
+      await em.flush();
+      // Other transactions of this subgraph commit meanwhile: a request's, and the relay's own pass.
+      await producer.em.fork().transactional(async (other) => {
+        await other.execute('SELECT 1');
+      });
+      await relay.relayBatch();
+    });
+    await waitFor(() => received.includes('interleaved'), 3_000);
+
+    // Staged inside a nested transaction (a savepoint): published when the outer one commits.
+    await producer.em.fork().transactional(async (outer) => {
+      await outer.transactional(async (inner) => {
+        recordEvent(inner, 'producer', 'widget.prompt', 't1', { n: 'nested' });
+        await inner.flush();
+      });
+      await outer.execute('SELECT 1');
+    });
+    await waitFor(() => received.includes('nested'), 3_000);
+    expect(received).toEqual(['interleaved', 'nested']);
+    await relay.stop();
+    await unsubscribe();
+  });
+
   it('loses nothing when the relay was down: a new relay publishes what was committed meanwhile', async () => {
     const received: string[] = [];
     const unsubscribe = bus.consume('late', async (e) => {

@@ -54,19 +54,28 @@ export class OutboxRelay {
     private readonly opts: { pollMs?: number; batchSize?: number } = {},
   ) {
     this.table = `"${orm.config.get('schema')}".outbox_events`;
-    // Wake the relay as soon as a transaction that staged events commits.
-    // A flush inside an explicit transaction commits later, so nudge again then.
-    let staged = false;
+    // Wake the relay as soon as a transaction that staged events commits. Tracked per entity manager (each
+    // transaction has its own fork): with one flag for all, another transaction's commit (the relay's own
+    // empty pass, say) cleared it between a flush and its commit, and the event then waited for the poll.
+    const awaitingCommit = new WeakSet<object>();
+    // A staged flush inside a nested transaction: its savepoint's release is not the commit, and the outer
+    // transaction's manager is not known here, so the next top-level commit of any transaction wakes the relay.
+    let nestedStaged = false;
     orm.em.getEventManager().registerSubscriber({
       afterFlush: (args) => {
-        if (args.uow.getChangeSets().some((cs) => cs.entity instanceof OutboxEvent)) {
-          staged = true;
-          setImmediate(() => this.nudge());
-        }
+        if (!args.uow.getChangeSets().some((cs) => cs.entity instanceof OutboxEvent)) return;
+        // Outside an explicit transaction the flush committed its own, before this hook: publish now.
+        if (args.em.isInTransaction()) awaitingCommit.add(args.em);
+        else this.nudge();
       },
-      afterTransactionCommit: () => {
-        if (staged) {
-          staged = false;
+      afterTransactionCommit: (args) => {
+        const savepoint = args.transaction !== undefined && typeof args.transaction === 'object' && 'savepointName' in args.transaction;
+        if (savepoint) {
+          if (awaitingCommit.delete(args.em)) nestedStaged = true;
+          return;
+        }
+        if (awaitingCommit.delete(args.em) || nestedStaged) {
+          nestedStaged = false;
           this.nudge();
         }
       },
