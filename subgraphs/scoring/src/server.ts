@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { SubgraphContext, SubgraphModule } from '@tandem/platform';
-import { tenantOf } from '@tandem/platform';
+import { createLogger, tenantOf } from '@tandem/platform';
 import { DriftAlertRecord, DriftRunRecord } from './data/drift.entity.js';
 import { ApplicationDecisionRecord, LoanOutcomeRecord } from './data/loan-outcome.entity.js';
 import { scoringMigrations } from './data/migrations/0001-scoring.js';
@@ -25,6 +25,8 @@ import { RoutingPolicyResolver } from './schema/routing-policy.resolver.js';
 import { ScoreReplayResolver } from './schema/score-replay.resolver.js';
 import { ApplicationScoringResolver } from './schema/scoring.resolver.js';
 import { Application } from './schema/scoring.types.js';
+
+const log = createLogger('subgraph:scoring');
 
 /** Built once per process: the ONNX session is shared by every request and consumer. */
 export interface ScoringServices {
@@ -70,6 +72,12 @@ export const scoringSubgraph: SubgraphModule<ScoringServices> = {
     const model = await loadDefaultCreditModel();
     // Registered models are materialised here for onnxruntime (PostgreSQL holds the bytes).
     return { model, registry: new ModelRegistry(join(runtime.config.dataDir, 'model-cache'), model) };
+  },
+  // Tenants' served models are opened before the first application arrives, not by it.
+  warmUp: async (runtime, services) => {
+    const { opened, failed } = await services.registry.openDeployed(runtime.orm.em.fork());
+    for (const { key, err } of failed) log.warn({ err, model: key }, 'a served model could not be opened at start; the first request will try again');
+    log.info({ opened }, 'served models opened');
   },
   consumers: (_runtime, services) => scoringConsumers(services),
   jobs: (runtime, services) => [

@@ -1,6 +1,11 @@
 import { DEMO_TENANTS, Topic } from '@tandem/platform';
 import { startSubgraphForTest, testCaller } from '@tandem/platform/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ModelRegistry } from '../src/data/model-registry.js';
 import { ShadowScoreRecord } from '../src/data/shadow-score.entity.js';
 import { type ScoringServices, scoringSubgraph } from '../src/server.js';
 import { auditsOf, baselineVectors, PROMOTE, REGISTER, readBaseline, submitAndScore, submittedInput, type TestSubgraph } from './helpers.js';
@@ -201,6 +206,41 @@ describe('model registry', () => {
       oldValue: { championVersion: '0.1.0-shadow', previousChampions: ['0.1.0'] },
       newValue: { championVersion: '0.1.0', previousChampions: [] },
     });
+  });
+
+  it('opens every tenant’s champion and challenger before serving (a new process), and reports one that cannot be opened', async () => {
+    const tenant = 'registry-warm';
+    for (const version of ['0.1.0', '0.1.0-warm']) {
+      const input = version === '0.1.0' ? { name: MODEL, version, modelPath: 'credit-default/0.1.0' } : inlineBaseline(version);
+      expect((await sg.call(admin(tenant), REGISTER, { input })).body.errors).toBeUndefined();
+    }
+    expect((await sg.call(admin(tenant), PROMOTE, { name: MODEL, version: '0.1.0' })).body.errors).toBeUndefined();
+    expect((await sg.call(admin(tenant), CHALLENGER, { name: MODEL, version: '0.1.0-warm' })).body.errors).toBeUndefined();
+
+    // A new process: its own registry and model cache, nothing opened yet.
+    const cache = await mkdtemp(join(tmpdir(), 'tandem-warm-'));
+    try {
+      const fresh = new ModelRegistry(cache, sg.services.model);
+      const { opened, failed } = await fresh.openDeployed(sg.orm.em.fork());
+      expect(failed).toEqual([]);
+      // This tenant's two, and every other tenant's deployed versions (the demo tenants' champions among them).
+      expect(opened).toBeGreaterThanOrEqual(2);
+      expect(existsSync(join(cache, readdirSync(cache)[0]!, 'model.onnx'))).toBe(true);
+      // Opened once: the scoring path gets the same session, already built.
+      const before = readdirSync(cache).length;
+      const serving = await fresh.serving(sg.orm.em.fork(), tenant, MODEL);
+      expect([serving.champion.version, serving.challenger?.version]).toEqual(['0.1.0', '0.1.0-warm']);
+      expect(readdirSync(cache).length).toBe(before);
+
+      // A version whose bytes no longer open is reported, and the rest are still opened.
+      await sg.orm.em.fork().execute(`UPDATE scoring.model_versions SET onnx = '\\x00'::bytea, sha256 = 'broken' WHERE tenant_id = ? AND version = ?`, [tenant, '0.1.0-warm']);
+      const another = new ModelRegistry(await mkdtemp(join(tmpdir(), 'tandem-warm-')), sg.services.model);
+      const second = await another.openDeployed(sg.orm.em.fork());
+      expect(second.failed.map((f) => f.key)).toEqual([`${tenant}/${MODEL}@0.1.0-warm`]);
+      expect(second.opened).toBe(opened - 1);
+    } finally {
+      await rm(cache, { recursive: true, force: true });
+    }
   });
 
   it('seeds the demo tenants with the committed versions and the default as champion', async () => {

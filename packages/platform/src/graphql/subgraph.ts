@@ -59,6 +59,8 @@ export interface SubgraphModule<S = unknown> {
   jobs?: (runtime: SubgraphRuntime, services: S) => { name: string; everyMs: number; run: () => Promise<void> }[];
   /** Demo mode only: seed this subgraph's reference data for the demo tenants. Must be idempotent. */
   seedDemo?: (runtime: SubgraphRuntime, services: S, tenants: readonly DemoTenant[]) => Promise<void>;
+  /** Work done once before the subgraph listens (after any demo seed), so the first requests do not pay for it. */
+  warmUp?: (runtime: SubgraphRuntime, services: S) => Promise<void>;
 }
 
 /** The demo tenants. Tenant ids are their slugs, so every subgraph can seed without asking identity. */
@@ -147,6 +149,7 @@ export async function startSubgraph<S>(
   const runtime: SubgraphRuntime = { config: deps.config, orm, bus: deps.bus, scheduler: deps.scheduler };
   const services = (await module.createServices?.(runtime)) as S;
   if (deps.config.mode === 'demo' && module.seedDemo) await module.seedDemo(runtime, services, DEMO_TENANTS);
+  await module.warmUp?.(runtime, services);
   const { schema } = await buildTandemSchema(module);
 
   const apollo = new ApolloServer<SubgraphContext>({

@@ -29,6 +29,11 @@ export class ModelRegistryRepository {
     return this.em.find(ModelDeploymentRecord, { tenantId });
   }
 
+  /** Every tenant's deployments: for the process itself (opening served models at start), never for a caller. */
+  deploymentsOfEveryTenant(): Promise<ModelDeploymentRecord[]> {
+    return this.em.find(ModelDeploymentRecord, {});
+  }
+
   /** Serialises registry writes of one tenant's model until the transaction ends. */
   async lock(tenantId: string, name: string): Promise<void> {
     await this.em.execute('SELECT pg_advisory_xact_lock(hashtext(?))', [`model_registry:${tenantId}:${name}`]);
