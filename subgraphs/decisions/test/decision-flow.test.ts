@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type ApplicationScored, type DecisionMade, type EventEnvelope, type QueueEntryChanged, Topic } from '@tandem/platform';
 import { startSubgraphForTest, testCaller } from '@tandem/platform/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type CaseChange, DecisionRepository } from '../src/data/decision.repository.js';
+import { ReviewCaseRecord } from '../src/data/review-case.entity.js';
 import { decisionsSubgraph } from '../src/server.js';
 import { REASON_CODES, scored as scoredFixture } from './fixtures.js';
 
@@ -204,6 +206,33 @@ describe('decisions subgraph: decision flow', () => {
     await publish(queueChange(applicationId, 'ASSIGNED', {}, new Date(t0 - 5_000)));
     const { body } = await sg.call(analyst1, SUBMIT, { input: { applicationId, outcome: 'APPROVED', reasoning: REASONING } });
     expect(body.errors).toBeUndefined();
+  });
+
+  it('keeps each case at its newest change: first, later and same-instant changes apply, an earlier one changes nothing', async () => {
+    const repo = () => new DecisionRepository(sg.orm.em.fork());
+    const applicationId = randomUUID();
+    const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 10, 0, s));
+    const change = (status: CaseChange['status'], assigneeId: string | null): CaseChange => ({
+      entryId: `entry-${applicationId}`,
+      status,
+      assigneeId,
+      startedAt: status === 'IN_PROGRESS' ? at(5) : null,
+      slaDeadline: at(59),
+    });
+    const held = async () => (await sg.orm.em.fork().findOne(ReviewCaseRecord, { tenantId: 'demo', applicationId }))!;
+
+    expect(await repo().applyCaseChange('demo', applicationId, change('ASSIGNED', 'analyst-1'), at(1))).toBe(true);
+    expect(await repo().applyCaseChange('demo', applicationId, change('IN_PROGRESS', 'analyst-1'), at(5))).toBe(true);
+    // The ASSIGNED of before, delivered late, and a release from before the start: nothing changes.
+    expect(await repo().applyCaseChange('demo', applicationId, change('ASSIGNED', 'analyst-2'), at(4))).toBe(false);
+    expect(await repo().applyCaseChange('demo', applicationId, change('PENDING', null), at(3))).toBe(false);
+    expect(await held()).toMatchObject({ status: 'IN_PROGRESS', assigneeId: 'analyst-1', startedAt: at(5), lastChangeAt: at(5) });
+    // A second change in the same millisecond is the later one.
+    expect(await repo().applyCaseChange('demo', applicationId, change('COMPLETED', 'analyst-1'), at(5))).toBe(true);
+    expect(await held()).toMatchObject({ status: 'COMPLETED', entryId: `entry-${applicationId}`, slaDeadline: at(59), lastChangeAt: at(5) });
+    // Another tenant's case of the same application id is its own row.
+    expect(await repo().applyCaseChange('other-tenant', applicationId, change('PENDING', null), at(0))).toBe(true);
+    expect((await held()).status).toBe('COMPLETED');
   });
 
   describe('refusals', () => {

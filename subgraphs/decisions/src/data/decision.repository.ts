@@ -5,7 +5,7 @@ import { isUuid } from '@tandem/platform';
 import DataLoader from 'dataloader';
 import type { DecisionPlan, ReviewCase, ScoreSnapshot } from '../domain/decision-rules.js';
 import type { SubmittedDocument } from '../domain/decision-workflow.js';
-import { isNewerCaseChange, isNewerScore } from '../domain/projections.js';
+import { isNewerScore } from '../domain/projections.js';
 import { DecisionRecord } from './decision.entity.js';
 import { ReviewCaseRecord } from './review-case.entity.js';
 import { ScoreSnapshotRecord } from './score-snapshot.entity.js';
@@ -275,13 +275,26 @@ export class DecisionRepository {
     return this.em.create(ScoreSnapshotRecord, { tenantId, applicationId, ...data });
   }
 
-  /** Keeps the newest queue change of an application's case (call inside a transaction); true when applied. */
+  /**
+   * Keeps the newest queue change of an application's case; true when applied. A change applies when it
+   * happened at or after the one the case reflects (the queue's event time): a late ASSIGNED must not undo
+   * a STARTED that overtook it, and of two changes in one millisecond the second is the later as far as
+   * we can tell (a redelivery of the same state is harmless). One statement, where it was a locked read and
+   * a write through the unit of work: every decision causes one of these.
+   */
   async applyCaseChange(tenantId: string, applicationId: string, change: CaseChange, changeAt: Date): Promise<boolean> {
-    const current = await this.em.findOne(ReviewCaseRecord, { tenantId, applicationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (current && !isNewerCaseChange(current, changeAt)) return false;
-    if (current) Object.assign(current, change, { lastChangeAt: changeAt });
-    else this.em.create(ReviewCaseRecord, { tenantId, applicationId, ...change, lastChangeAt: changeAt });
-    return true;
+    const applied = await this.em.execute<{ applied: number }[]>(
+      `INSERT INTO "${this.em.config.get('schema')}".review_cases AS c
+         (tenant_id, application_id, entry_id, status, assignee_id, started_at, sla_deadline, last_change_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (tenant_id, application_id) DO UPDATE SET entry_id = EXCLUDED.entry_id, status = EXCLUDED.status,
+         assignee_id = EXCLUDED.assignee_id, started_at = EXCLUDED.started_at, sla_deadline = EXCLUDED.sla_deadline,
+         last_change_at = EXCLUDED.last_change_at
+       WHERE c.last_change_at <= EXCLUDED.last_change_at
+       RETURNING 1 AS applied`,
+      [tenantId, applicationId, change.entryId, change.status, change.assigneeId, change.startedAt, change.slaDeadline, changeAt],
+    );
+    return applied.length > 0;
   }
 }
 

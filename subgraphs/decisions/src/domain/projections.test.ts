@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isNewerCaseChange, isNewerScore, parseInstant } from './projections.js';
+import { isNewerScore, parseInstant } from './projections.js';
 
 const t = (iso: string) => new Date(iso);
-
-describe('isNewerCaseChange', () => {
-  it('applies the first change and later ones, ignores earlier ones', () => {
-    expect(isNewerCaseChange(null, t('2026-01-01T10:00:00Z'))).toBe(true);
-    const held = { lastChangeAt: t('2026-01-01T10:00:05Z') };
-    expect(isNewerCaseChange(held, t('2026-01-01T10:00:06Z'))).toBe(true);
-    expect(isNewerCaseChange(held, t('2026-01-01T10:00:04Z'))).toBe(false);
-  });
-  it('applies a change of the same instant (redelivery or same-millisecond change)', () => {
-    expect(isNewerCaseChange({ lastChangeAt: t('2026-01-01T10:00:05Z') }, t('2026-01-01T10:00:05Z'))).toBe(true);
-  });
-});
 
 describe('isNewerScore', () => {
   it('keeps the later score', () => {
