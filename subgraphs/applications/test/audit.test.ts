@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { AuditTopic, MASK, Topic, type AuditRecorded, type EventEnvelope, type ScoringStarted } from '@tandem/platform';
+import { AuditTopic, MASK, Topic, type ApplicationStatus, type AuditRecorded, type EventEnvelope, type ScoringStarted } from '@tandem/platform';
 import { startSubgraphForTest, testCaller } from '@tandem/platform/testing';
+import { ApplicationRecord } from '../src/data/application.entity.js';
+import { ApplicationRepository } from '../src/data/application.repository.js';
+import { statusesThatMayBecome } from '../src/domain/application-status.js';
 import { applicationsSubgraph } from '../src/server.js';
 
 const SUBMIT = /* GraphQL */ `
@@ -55,6 +58,33 @@ describe('applications subgraph: audit', () => {
     await sg.call(partner, SUBMIT, { input: input('audit-1') });
     await new Promise((r) => setTimeout(r, 1000));
     expect(audits(id)).toHaveLength(1);
+  });
+
+  it('moves a status only from the statuses the lifecycle allows, one mover at a time, per tenant', async () => {
+    const { body } = await sg.call<{ submitApplication: { application: { id: string } } }>(partner, SUBMIT, { input: input(`transition-${randomUUID()}`) });
+    const id = body.data!.submitApplication.application.id;
+    const repo = () => new ApplicationRepository(sg.orm.em.fork());
+    const status = async () => (await sg.orm.em.fork().findOne(ApplicationRecord, { id }))!.status;
+    const move = (to: ApplicationStatus, tenantId = 'tenant-a') =>
+      sg.orm.em.fork().transactional((em) => new ApplicationRepository(em).transition(tenantId, id, to, statusesThatMayBecome(to)));
+
+    // Another tenant cannot move it; a status the lifecycle does not allow from PENDING is refused.
+    expect(await move('SCORING', 'tenant-b')).toBeNull();
+    expect(await repo().transition('tenant-a', id, 'SCORING', [])).toBeNull();
+    expect(await status()).toBe('PENDING');
+    const scoring = await move('SCORING');
+    expect(scoring).toMatchObject({ id, tenantId: 'tenant-a', status: 'SCORING', from: 'PENDING' });
+    expect(scoring!.submittedAt).toBeInstanceOf(Date);
+    // A late SCORING again, or a move back to PENDING: nothing.
+    expect(await move('SCORING')).toBeNull();
+    expect(await move('PENDING')).toBeNull();
+    // Two consumers moving it at once (each move is allowed after the other): the second sees the first's status.
+    const [review, approved] = await Promise.all([move('REVIEW'), move('APPROVED')]);
+    expect(review && approved).toBeTruthy();
+    const [first, second] = review!.from === 'SCORING' ? [review!, approved!] : [approved!, review!];
+    expect(first.from).toBe('SCORING');
+    expect(second.from).toBe(first.status);
+    expect(await status()).toBe(second.status);
   });
 
   it('audits a status change made in reaction to another subgraph, in the same transaction as the change', async () => {

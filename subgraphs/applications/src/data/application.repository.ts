@@ -80,18 +80,31 @@ export class ApplicationRepository {
     }
   }
 
-  /** Moves an application to a new status if the lifecycle allows it; returns the change, or null. */
+  /**
+   * Moves an application to `to` if its status is one of `from` (the lifecycle's rule, see
+   * statusesThatMayBecome); returns the change, or null. One statement, where it was a locked read of the
+   * whole application and a write: every decision moves one. The row is locked first (FOR UPDATE in the
+   * CTE), so two consumers moving the same application serialise, and the second sees the first's status.
+   */
   async transition(
     tenantId: string,
     id: string,
     to: ApplicationStatus,
-    allowed: (from: ApplicationStatus, to: ApplicationStatus) => boolean,
-  ): Promise<{ record: ApplicationRecord; from: ApplicationStatus } | null> {
-    // Row lock: two consumers moving the same application serialise here.
-    const record = await this.em.findOne(ApplicationRecord, { id, tenantId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!record || record.status === to || !allowed(record.status, to)) return null;
-    const from = record.status;
-    record.status = to;
-    return { record, from };
+    from: readonly ApplicationStatus[],
+  ): Promise<{ id: string; tenantId: string; status: ApplicationStatus; submittedAt: Date; from: ApplicationStatus } | null> {
+    const moving = from.filter((s) => s !== to);
+    if (!isUuid(id) || moving.length === 0) return null;
+    const table = `"${this.em.config.get('schema')}".applications`;
+    const rows = await this.em.execute<{ from_status: ApplicationStatus; submitted_at: Date }[]>(
+      `WITH held AS (SELECT id, status FROM ${table} WHERE id = ? AND tenant_id = ? FOR UPDATE)
+       UPDATE ${table} AS a SET status = ?, updated_at = ? FROM held
+       WHERE a.id = held.id AND held.status IN (${moving.map(() => '?').join(', ')})
+       RETURNING held.status AS from_status, a.submitted_at`,
+      [id, tenantId, to, new Date(), ...moving],
+    );
+    // Past the unit of work: an entity of this application loaded earlier in `em` would not see the move
+    // (consumers load none; each handler starts with an empty identity map).
+    const row = rows[0];
+    return row ? { id, tenantId, status: to, submittedAt: new Date(row.submitted_at), from: row.from_status } : null;
   }
 }

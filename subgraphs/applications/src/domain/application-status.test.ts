@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canTransition, statusForOutcome } from './application-status.js';
+import { canTransition, statusesThatMayBecome, statusForOutcome } from './application-status.js';
 
 describe('application status', () => {
   it('moves forward through scoring to a decision', () => {
@@ -12,6 +12,12 @@ describe('application status', () => {
     expect(canTransition('APPROVED', 'SCORING')).toBe(false);
     expect(canTransition('REVIEW', 'PENDING')).toBe(false);
     expect(canTransition('DECLINED', 'APPROVED')).toBe(false);
+  });
+  it('lists the statuses that may become a given one, by the same rule', () => {
+    expect(statusesThatMayBecome('SCORING')).toEqual(['PENDING']);
+    expect(statusesThatMayBecome('REVIEW').sort()).toEqual(['APPROVED', 'DECLINED', 'PENDING', 'SCORING']);
+    expect(statusesThatMayBecome('APPROVED').sort()).toEqual(['PENDING', 'REVIEW', 'SCORING']);
+    expect(statusesThatMayBecome('PENDING')).toEqual([]);
   });
   it('maps decision outcomes to statuses', () => {
     expect(statusForOutcome('APPROVED_WITH_CONDITIONS')).toBe('APPROVED');

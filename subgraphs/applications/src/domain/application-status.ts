@@ -18,6 +18,11 @@ export function canTransition(from: ApplicationStatus, to: ApplicationStatus): b
   return ALLOWED[from].includes(to);
 }
 
+/** The statuses an application may leave for `to` (the same rule as canTransition, for one conditional write). */
+export function statusesThatMayBecome(to: ApplicationStatus): ApplicationStatus[] {
+  return (Object.keys(ALLOWED) as ApplicationStatus[]).filter((from) => canTransition(from, to));
+}
+
 /** The status a decision outcome leaves the application in; DOCUMENTS_REQUESTED keeps it in review. */
 export function statusForOutcome(outcome: string): ApplicationStatus {
   if (outcome === 'APPROVED' || outcome === 'APPROVED_WITH_CONDITIONS') return 'APPROVED';

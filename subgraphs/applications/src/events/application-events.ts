@@ -17,7 +17,7 @@ import {
   type ScoringInput,
   type ScoringStarted,
 } from '@tandem/platform';
-import { canTransition, statusForOutcome } from '../domain/application-status.js';
+import { statusesThatMayBecome, statusForOutcome } from '../domain/application-status.js';
 import type { ApplicationRecord } from '../data/application.entity.js';
 import { ApplicationRepository } from '../data/application.repository.js';
 
@@ -68,7 +68,12 @@ export function stageSubmissionAudit(em: EntityManager, record: ApplicationRecor
   });
 }
 
-function stageStatusChanged(em: EntityManager, record: ApplicationRecord, from: ApplicationStatus, cause: EventEnvelope): void {
+function stageStatusChanged(
+  em: EntityManager,
+  record: { id: string; tenantId: string; status: ApplicationStatus; submittedAt: Date },
+  from: ApplicationStatus,
+  cause: EventEnvelope,
+): void {
   const payload: ApplicationStatusChanged = { applicationId: record.id, from, to: record.status, submittedAt: record.submittedAt.toISOString() };
   recordEvent(em, SOURCE, Topic.ApplicationStatusChanged, record.tenantId, payload, cause.requestId);
   // The applications subgraph moves the status in reaction to another subgraph's event: the actor is that reaction.
@@ -86,8 +91,8 @@ function stageStatusChanged(em: EntityManager, record: ApplicationRecord, from: 
 }
 
 async function moveTo(em: EntityManager, cause: EventEnvelope<{ applicationId: string }>, to: ApplicationStatus): Promise<void> {
-  const change = await new ApplicationRepository(em).transition(cause.tenantId, cause.payload.applicationId, to, canTransition);
-  if (change) stageStatusChanged(em, change.record, change.from, cause);
+  const change = await new ApplicationRepository(em).transition(cause.tenantId, cause.payload.applicationId, to, statusesThatMayBecome(to));
+  if (change) stageStatusChanged(em, change, change.from, cause);
 }
 
 /** Consumed: the status follows scoring and decisions made elsewhere in the graph. */
