@@ -208,6 +208,16 @@ describe('decisions subgraph: decision flow', () => {
     expect(body.errors).toBeUndefined();
   });
 
+  it('knows when an application has its final decision, per tenant', async () => {
+    const applicationId = await caseInProgress();
+    const final = (tenantId: string) => new DecisionRepository(sg.orm.em.fork()).hasFinalDecision(tenantId, applicationId);
+    expect(await final('tenant-a')).toBe(false);
+    const { body } = await sg.call(analyst1, SUBMIT, { input: { applicationId, outcome: 'APPROVED', reasoning: REASONING } });
+    expect(body.errors).toBeUndefined();
+    expect(await final('tenant-a')).toBe(true);
+    expect(await final('tenant-b')).toBe(false);
+  });
+
   it('keeps each case at its newest change: first, later and same-instant changes apply, an earlier one changes nothing', async () => {
     const repo = () => new DecisionRepository(sg.orm.em.fork());
     const applicationId = randomUUID();

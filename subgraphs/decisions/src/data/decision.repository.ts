@@ -116,8 +116,13 @@ export class DecisionRepository {
     return this.em.findOne(ScoreSnapshotRecord, { tenantId, applicationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   }
 
+  /** Whether the application has its final decision: one index probe (the partial unique index on final), no count. */
   async hasFinalDecision(tenantId: string, applicationId: string): Promise<boolean> {
-    return (await this.em.count(DecisionRecord, { tenantId, applicationId, final: true })) > 0;
+    const rows = await this.em.execute(
+      `SELECT 1 FROM "${this.em.config.get('schema')}".decisions WHERE tenant_id = ? AND application_id = ? AND final LIMIT 1`,
+      [tenantId, applicationId],
+    );
+    return rows.length > 0;
   }
 
   /** Adds a decision to the unit of work; it is written when the caller's transaction flushes. */
