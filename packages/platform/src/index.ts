@@ -25,6 +25,7 @@ export * from './graphql/context.js';
 export * from './graphql/scalars.js';
 export * from './graphql/subgraph.js';
 export * from './http/apollo-http.js';
+export * from './lending/annuity.js';
 export * from './http/metrics.js';
 export * from './http/metrics-plugin.js';
 export * from './http/rate-limit.js';

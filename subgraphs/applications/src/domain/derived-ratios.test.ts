@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { annuityInstalment, deriveRatios } from './derived-ratios.js';
-
-describe('annuityInstalment', () => {
-  it('matches the textbook annuity for 10,000 over 36 months at 12%', () => {
-    // r = 1%; 10000 * 0.01 / (1 - 1.01^-36) = 332.1430...
-    expect(annuityInstalment(10_000, 36)).toBeCloseTo(332.143, 3);
-  });
-  it('is straight-line without interest', () => {
-    expect(annuityInstalment(1200, 12, 0)).toBe(100);
-  });
-});
+import { deriveRatios } from './derived-ratios.js';
 
 describe('deriveRatios', () => {
   it('relates debt, loan and payments to monthly income', () => {

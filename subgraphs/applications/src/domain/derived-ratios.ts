@@ -1,11 +1,11 @@
+import { annuityInstalment } from '@tandem/platform';
+
 /**
  * Ratios derived at submission and shown to analysts. They use the same
  * definitions as the credit model's features (models/credit-default model
  * card), so what an analyst reads is what the model saw: income is monthly,
- * the instalment is an annuity at a nominal 12% a year.
+ * the instalment is the graph's annuity at the nominal 12% a year.
  */
-export const NOMINAL_ANNUAL_RATE = 0.12;
-
 export interface RatioInputs {
   monthlyIncome: number | null;
   debt: number | null;
@@ -22,13 +22,6 @@ export interface DerivedRatios {
   loanToIncome: number | null;
   /** New instalment plus existing loan payments over monthly income. */
   paymentToIncome: number | null;
-}
-
-/** Annuity instalment A·r / (1 − (1 + r)^−n) with r the monthly rate; straight-line when r = 0. */
-export function annuityInstalment(amount: number, termMonths: number, annualRate = NOMINAL_ANNUAL_RATE): number {
-  const r = annualRate / 12;
-  if (r === 0) return amount / termMonths;
-  return (amount * r) / (1 - (1 + r) ** -termMonths);
 }
 
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;

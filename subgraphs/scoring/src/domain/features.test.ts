@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { annuityInstalment } from '@tandem/platform';
 import { describe, expect, it } from 'vitest';
-import { annuityPayment, extractFeatures, type ModelCard, type ScoringInput, SUPPORTED_FEATURES } from './features.js';
+import { extractFeatures, type ModelCard, type ScoringInput, SUPPORTED_FEATURES } from './features.js';
 
 const card = JSON.parse(
   readFileSync(new URL('../../../../models/credit-default/0.1.0/model-card.json', import.meta.url), 'utf8'),
@@ -33,21 +34,12 @@ const base: ScoringInput = {
   yearsEmployed: 4,
 };
 
-describe('annuityPayment', () => {
-  it('matches the textbook instalment (1000 over 12 months at 12% nominal → 88.85)', () => {
-    expect(annuityPayment(1000, 12, 0.12)).toBeCloseTo(88.8487886783417, 10);
-  });
-  it('degrades to straight division at a zero rate instead of dividing by zero', () => {
-    expect(annuityPayment(1200, 12, 0)).toBe(100);
-  });
-});
-
 describe('extractFeatures', () => {
   it('computes the documented raw formulas from Tandem input fields', () => {
     const { values } = extractFeatures(base, card);
     expect(values.debt_to_income).toBe(2.5);
     expect(values.loan_to_income).toBe(5);
-    expect(values.payment_to_income).toBeCloseTo(annuityPayment(1000, 36, 0.12) / 200, 12);
+    expect(values.payment_to_income).toBeCloseTo(annuityInstalment(1000, 36, 0.12) / 200, 12);
     expect(values.expense_ratio).toBe(0.25);
     expect(values.loan_to_price).toBe(0.8);
     expect(values.employment_stability).toBe(4 * card.constants.employmentMultipliers.FREELANCE);

@@ -13,6 +13,7 @@
  * transform (log1p | none). The ONNX graph standardises; we do not.
  */
 
+import { annuityInstalment } from '@tandem/platform';
 import type { RiskBandCut, ScoreScaling } from './score-scale.js';
 
 export const HOUSING_TYPES = ['OWNER', 'RENT', 'PARENTS', 'PRIVATE', 'OTHER'] as const;
@@ -158,13 +159,6 @@ function ratio(num: number | null, den: number | null): number | null {
   return num / den;
 }
 
-/** Monthly instalment of a fully amortising loan: A·r / (1 − (1+r)^−n), r = annual / 12. */
-export function annuityPayment(amount: number, termMonths: number, annualRate: number): number {
-  const r = annualRate / 12;
-  if (r === 0) return amount / termMonths;
-  return (amount * r) / (1 - (1 + r) ** -termMonths);
-}
-
 // Unknown enum strings (possible at runtime from untyped callers) count as OTHER, as in training.
 function housingOf(input: ScoringInput): Housing {
   return (HOUSING_TYPES as readonly string[]).includes(input.housing) ? input.housing : 'OTHER';
@@ -179,7 +173,7 @@ const RAW_FORMULAS: Record<string, RawFormula> = {
   payment_to_income: (i, c) => {
     const amount = present(i.amount);
     const term = present(i.termMonths);
-    const payment = amount !== null && term !== null && term > 0 ? annuityPayment(amount, term, c.annualInterestRate) : null;
+    const payment = amount !== null && term !== null && term > 0 ? annuityInstalment(amount, term, c.annualInterestRate) : null;
     return ratio(payment, present(i.monthlyIncome));
   },
   expense_ratio: (i) => ratio(present(i.monthlyExpenses), present(i.monthlyIncome)),
