@@ -184,6 +184,8 @@ describe('tenant isolation: a second tenant gets nothing of the first, for every
   };
 
   /** Every Query field, as B's admin, with everything it can select; args for those that need them. */
+  /** The Query fields that take one of A's ids: read by B only once A exists. */
+  const BY_ID_OF_A = ['application', 'decision', 'queueEntry', 'notification', 'driftRun', 'similarCases', 'approvalTermsPreview'];
   const QUERY_ARGS: Record<string, () => Record<string, unknown>> = {
     application: () => ({ id: a.applicationId }),
     decision: () => ({ id: a.decisionId }),
@@ -193,6 +195,7 @@ describe('tenant isolation: a second tenant gets nothing of the first, for every
     webhookEndpoint: () => ({ clientId: 'demo-partner' }),
     webhookDeadLetters: () => ({ clientId: 'demo-partner' }),
     similarCases: () => ({ applicationId: a.applicationId }),
+    approvalTermsPreview: () => ({ applicationId: a.applicationId }),
     decisionDashboard: () => ({ from: WINDOW.from, to: WINDOW.to }),
     auditTrail: () => ({ first: 100 }),
     modelDeployment: () => ({ name: 'credit-default' }),
@@ -287,7 +290,7 @@ describe('tenant isolation: a second tenant gets nothing of the first, for every
     const readAllAsB = async () => {
       const view = new Map<string, unknown>();
       for (const name of Object.keys(schema.getQueryType()!.getFields())) {
-        if (['application', 'decision', 'queueEntry', 'notification', 'driftRun', 'similarCases'].includes(name)) continue; // A's ids do not exist yet
+        if (BY_ID_OF_A.includes(name)) continue; // A's ids do not exist yet
         view.set(name, stable(await readAsB(name)));
       }
       return view;
@@ -483,7 +486,7 @@ describe('tenant isolation: a second tenant gets nothing of the first, for every
       driftRun: { id: a.driftRunId },
     });
     expect((await ok('query($n: ID!) { notification(id: $n) { id } }', { n: a.notificationId }, a.analyst)).notification).toEqual({ id: a.notificationId });
-    for (const name of ['application', 'decision', 'queueEntry', 'notification', 'driftRun', 'similarCases', 'webhookEndpoint', 'webhookDeadLetters']) {
+    for (const name of [...BY_ID_OF_A, 'webhookEndpoint', 'webhookDeadLetters']) {
       const r = await readAsB(name);
       const value = (r.data as Record<string, unknown> | undefined)?.[name];
       expect(leaksIn(r, QUERY_ARGS[name]?.()), name).toEqual([]);
@@ -561,7 +564,7 @@ describe('tenant isolation: a second tenant gets nothing of the first, for every
 
   it('in lists, connections and aggregates: every Query field answers B exactly as before A acted, and nothing of A', async () => {
     const queryFields = Object.keys(schema.getQueryType()!.getFields());
-    const byId = ['application', 'decision', 'queueEntry', 'notification', 'driftRun', 'similarCases'];
+    const byId = BY_ID_OF_A;
     expect(
       queryFields.filter((f) => !byId.includes(f) && !bBefore.has(f)),
       'every Query field is read before and after',

@@ -208,6 +208,45 @@ describe('decisions subgraph: decision flow', () => {
     expect(body.errors).toBeUndefined();
   });
 
+  it('previews the terms and instalment an approval would grant, as submitDecision then stores them', async () => {
+    const PREVIEW = /* GraphQL */ `
+      query Preview($id: ID!, $typed: [ConditionInput!], $terms: ApprovedTermsInput) {
+        approvalTermsPreview(applicationId: $id, typedConditions: $typed, approvedTerms: $terms) {
+          requested { amount termMonths } requestedMonthlyInstalment terms { amount termMonths } monthlyInstalment annualRate
+        }
+      }`;
+    const applicationId = await caseInProgress();
+    const typed = [{ kind: 'REDUCED_AMOUNT', amount: 8000 }, { kind: 'REDUCED_TERM', termMonths: 24 }];
+    const preview = await sg.call<{ approvalTermsPreview: Record<string, unknown> }>(analyst1, PREVIEW, { id: applicationId, typed });
+    expect(preview.body.errors).toBeUndefined();
+    expect(preview.body.data!.approvalTermsPreview).toEqual({
+      requested: { amount: '10000.00', termMonths: 36 },
+      requestedMonthlyInstalment: '332.14',
+      terms: { amount: '8000.00', termMonths: 24 },
+      monthlyInstalment: '376.59',
+      annualRate: 0.12,
+    });
+    // The decision stores what the preview said.
+    const { body } = await sg.call<{ submitDecision: { decision: { approvedTerms: unknown; monthlyInstalment: string } } }>(analyst1, SUBMIT, {
+      input: { applicationId, outcome: 'APPROVED_WITH_CONDITIONS', reasoning: REASONING, typedConditions: typed },
+    });
+    expect(body.errors).toBeUndefined();
+    const stored = await sg.call<{ _entities: { decisions: unknown[] }[] }>(
+      analyst1,
+      `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Application { decisions { approvedTerms { amount termMonths } monthlyInstalment } } } }`,
+      { reps: [{ __typename: 'Application', id: applicationId }] },
+    );
+    expect(stored.body.data!._entities[0]!.decisions).toEqual([{ approvedTerms: { amount: '8000.00', termMonths: 24 }, monthlyInstalment: '376.59' }]);
+
+    // Terms a decision would refuse, another tenant's application, and a caller who cannot decide.
+    const refused = await sg.call(analyst1, PREVIEW, { id: applicationId, typed: [{ kind: 'REDUCED_AMOUNT', amount: 12000 }] });
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { problems: [{ field: 'typedConditions[0].amount' }] } });
+    const elsewhere = await sg.call(testCaller('analyst', 'tenant-b', 'analyst-9'), PREVIEW, { id: applicationId });
+    expect(elsewhere.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const readonly = await sg.call(testCaller('readonly', 'tenant-a', 'reader'), PREVIEW, { id: applicationId });
+    expect(readonly.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
   it('knows when an application has its final decision, per tenant', async () => {
     const applicationId = await caseInProgress();
     const final = (tenantId: string) => new DecisionRepository(sg.orm.em.fork()).hasFinalDecision(tenantId, applicationId);

@@ -112,6 +112,12 @@ export class DecisionRepository {
     return { score: score && toScoreSnapshot(score), reviewCase: reviewCase && toReviewCase(reviewCase), alreadyDecided };
   }
 
+  /** The application's latest score as this subgraph holds it, without locks (for previews, never for deciding). */
+  async scoreOf(tenantId: string, applicationId: string): Promise<ScoreSnapshot | null> {
+    const score = await this.em.findOne(ScoreSnapshotRecord, { tenantId, applicationId });
+    return score && toScoreSnapshot(score);
+  }
+
   lockScore(tenantId: string, applicationId: string): Promise<ScoreSnapshotRecord | null> {
     return this.em.findOne(ScoreSnapshotRecord, { tenantId, applicationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  previewApprovalTerms,
   type DecisionRequest,
   type HumanDecisionFacts,
   isFinalOutcome,
@@ -316,5 +317,28 @@ describe('mayBeCatchingUp', () => {
     expect(mayBeCatchingUp(facts({ reviewCase: held('IN_PROGRESS', 'analyst-2') }))).toBe(false);
     expect(mayBeCatchingUp(facts({ reviewCase: held('COMPLETED', 'analyst-1') }))).toBe(false);
     expect(mayBeCatchingUp(facts())).toBe(false);
+  });
+});
+
+describe('previewApprovalTerms', () => {
+  const requested = { amount: 10_000, termMonths: 36 };
+  it('quotes what was requested without conditions, and the reduced terms with them, as a decision would', () => {
+    expect(previewApprovalTerms({}, requested)).toEqual({ ok: true, terms: requested, monthlyInstalment: 332.14 });
+    expect(
+      previewApprovalTerms(
+        { typedConditions: [{ kind: 'REDUCED_AMOUNT', amount: 8_000 }, { kind: 'REDUCED_TERM', termMonths: 24 }, { kind: 'GUARANTOR', description: 'A co-signer' }] },
+        requested,
+      ),
+    ).toEqual({ ok: true, terms: { amount: 8_000, termMonths: 24 }, monthlyInstalment: 376.59 });
+  });
+  it('refuses the terms a decision would refuse, naming the field', () => {
+    const refused = (r: Parameters<typeof previewApprovalTerms>[0]) => {
+      const p = previewApprovalTerms(r, requested);
+      return p.ok ? [] : p.problems.map((x) => x.field);
+    };
+    expect(refused({ typedConditions: [{ kind: 'REDUCED_AMOUNT', amount: 12_000 }] })).toEqual(['typedConditions[0].amount']);
+    expect(refused({ typedConditions: [{ kind: 'REDUCED_TERM', termMonths: 0 }] })).toContain('typedConditions[0].termMonths');
+    expect(refused({ approvedTerms: { amount: 20_000, termMonths: 36 } })).toEqual(['approvedTerms.amount']);
+    expect(refused({ typedConditions: [{ kind: 'REDUCED_AMOUNT', amount: 5_000 }], approvedTerms: { amount: 6_000, termMonths: 36 } })).toEqual(['approvedTerms.amount']);
   });
 });

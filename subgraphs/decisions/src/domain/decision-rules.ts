@@ -332,6 +332,30 @@ export function approvedTermsFor(
   return terms;
 }
 
+/**
+ * What an approval with these typed conditions and terms would grant and quote, computed as a decision
+ * would compute it (the same checks of the conditions and terms, approvedTermsFor, monthlyInstalment): the
+ * workbench's preview before the analyst sends the decision. Problems instead when the decision would
+ * refuse these terms.
+ */
+export function previewApprovalTerms(
+  r: Pick<DecisionRequest, 'typedConditions' | 'approvedTerms'>,
+  requested: { amount: number; termMonths: number },
+): { ok: true; terms: { amount: number; termMonths: number }; monthlyInstalment: number } | { ok: false; problems: FieldProblem[] } {
+  const typedConditions = r.typedConditions ?? [];
+  const request: DecisionRequest = {
+    outcome: typedConditions.length ? 'APPROVED_WITH_CONDITIONS' : 'APPROVED',
+    reasoning: '',
+    typedConditions,
+    approvedTerms: r.approvedTerms ?? null,
+  };
+  // Only the problems of the terms: reasoning and the like are the decision's, not the preview's.
+  const problems = validateDecisionInput(request).filter((p) => p.field.startsWith('typedConditions') || p.field.startsWith('approvedTerms'));
+  const terms = approvedTermsFor(request, requested, problems);
+  if (problems.length) return { ok: false, problems };
+  return { ok: true, terms, monthlyInstalment: monthlyInstalment(terms.amount, terms.termMonths) };
+}
+
 /** Typed conditions first, then the free-text ones as OTHER; reductions get a description if they lack one. */
 export function plannedConditions(r: DecisionRequest): PlannedCondition[] {
   const typed = (r.typedConditions ?? []).map((c): PlannedCondition => {

@@ -1,14 +1,16 @@
-import { badInput, conflict, forbidden, loader, notFound, Permission, pageWindow, type SubgraphContext, tenantOf, toConnection } from '@tandem/platform';
+import { badInput, conflict, forbidden, loader, NOMINAL_ANNUAL_RATE, notFound, Permission, pageWindow, type SubgraphContext, tenantOf, toConnection } from '@tandem/platform';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { DecisionRecord } from '../data/decision.entity.js';
 import { DecisionRepository } from '../data/decision.repository.js';
-import { CASE_CATCH_UP_MS, type DecisionPlan, mayBeCatchingUp, planHumanDecision, type Refusal } from '../domain/decision-rules.js';
+import { CASE_CATCH_UP_MS, type DecisionPlan, mayBeCatchingUp, planHumanDecision, previewApprovalTerms, type Refusal } from '../domain/decision-rules.js';
+import { monthlyInstalment } from '../domain/instalment.js';
 import { checkConditionFulfilment, checkOverrideReview, type DecisionFacts } from '../domain/decision-workflow.js';
 import { auditConditionFulfilled, auditOverrideReviewed } from '../events/decision-audit.js';
 import { stageConditionFulfilled, stageDecisionNotices, stageOverrideReviewed } from '../events/decision-events.js';
 import { toCondition, toContest, toDecision } from './decision.mapper.js';
 import {
   Application,
+  ApprovalTermsPreview,
   Decision,
   DecisionCondition,
   DecisionConnection,
@@ -17,7 +19,7 @@ import {
   SubmitDecisionPayload,
   SubmittedDocument,
 } from './decision.types.js';
-import { SubmitDecisionInput } from './submit-decision.input.js';
+import { ApprovedTermsInput, ConditionInput, SubmitDecisionInput } from './submit-decision.input.js';
 
 export const decisionLoader = (ctx: SubgraphContext) => loader(ctx, 'decision', () => new DecisionRepository(ctx.em).loader(tenantOf(ctx)));
 
@@ -80,6 +82,33 @@ export class DecisionResolver {
     const { limit, offset } = pageWindow(first, after);
     const { items, total } = await new DecisionRepository(ctx.em).pendingOverrides(tenantOf(ctx), offset, limit);
     return toConnection(items.map(toDecision), total, offset);
+  }
+
+  @Authorized(Permission.DecisionCreate)
+  @Query(() => ApprovalTermsPreview, {
+    description:
+      'What approving the application with these typed conditions (and terms) would grant and quote, computed as submitDecision computes it: ' +
+      'the workbench shows it before the analyst sends the decision. BAD_USER_INPUT when submitDecision would refuse these terms. Requires decision:create.',
+  })
+  async approvalTermsPreview(
+    @Arg('applicationId', () => ID) applicationId: string,
+    @Arg('typedConditions', () => [ConditionInput], { nullable: true }) typedConditions: ConditionInput[] | null,
+    @Arg('approvedTerms', () => ApprovedTermsInput, { nullable: true }) approvedTerms: ApprovedTermsInput | null,
+    @Ctx() ctx: SubgraphContext,
+  ): Promise<ApprovalTermsPreview> {
+    const tenantId = tenantOf(ctx);
+    const score = await new DecisionRepository(ctx.em).scoreOf(tenantId, applicationId);
+    if (!score) throw notFound('Application', applicationId);
+    const requested = { amount: score.loanAmount, termMonths: score.termMonths };
+    const preview = previewApprovalTerms({ typedConditions, approvedTerms }, requested);
+    if (!preview.ok) throw badInput(`Invalid terms: ${preview.problems.map((p) => `${p.field} ${p.problem}`).join('; ')}`, { problems: preview.problems });
+    return {
+      requested,
+      requestedMonthlyInstalment: monthlyInstalment(requested.amount, requested.termMonths),
+      terms: preview.terms,
+      monthlyInstalment: preview.monthlyInstalment,
+      annualRate: NOMINAL_ANNUAL_RATE,
+    };
   }
 
   @Authorized(Permission.DecisionCreate)

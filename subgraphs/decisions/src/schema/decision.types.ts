@@ -69,6 +69,20 @@ export class ApprovedTerms {
   termMonths!: number;
 }
 
+@ObjectType({ description: 'What an approval with given conditions would grant and quote, computed as submitDecision computes it' })
+export class ApprovalTermsPreview {
+  @Field(() => ApprovedTerms, { description: 'What the applicant asked for' })
+  requested!: ApprovedTerms;
+  @Field(() => MoneyScalar, { description: 'The instalment of the requested terms' })
+  requestedMonthlyInstalment!: number;
+  @Field(() => ApprovedTerms, { description: 'What the approval would grant: the requested terms with any reduction applied' })
+  terms!: ApprovedTerms;
+  @Field(() => MoneyScalar, { description: 'The annuity instalment of those terms, as the decision would quote it' })
+  monthlyInstalment!: number;
+  @Field(() => Float, { description: 'The nominal annual rate of the quote (0.12 is 12%)' })
+  annualRate!: number;
+}
+
 @ObjectType({ description: 'A condition of an approval and whether it has been met' })
 export class DecisionCondition {
   @Field(() => ID)
