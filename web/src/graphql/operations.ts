@@ -2,7 +2,9 @@
 // adjustable in one place. Result/variable types are in ./types.ts.
 import { gql } from 'urql';
 import type {
+  ApprovalTermsPreview,
   CaseApplication,
+  ConditionInput,
   Connection,
   Decision,
   DecisionCondition,
@@ -374,6 +376,20 @@ export const CASE_APPLICATION = gql<{ application: CaseApplication | null }, { i
     }
   }
   ${DECISION_FIELDS}
+`;
+
+/** The terms and instalment an approval with these conditions would grant, before the analyst sends it. */
+export const APPROVAL_TERMS_PREVIEW = gql<{ approvalTermsPreview: ApprovalTermsPreview }, { applicationId: string; typedConditions: ConditionInput[] }>`
+  query ApprovalTermsPreview($applicationId: ID!, $typedConditions: [ConditionInput!]) {
+    approvalTermsPreview(applicationId: $applicationId, typedConditions: $typedConditions) {
+      terms {
+        amount
+        termMonths
+      }
+      monthlyInstalment
+      requestedMonthlyInstalment
+    }
+  }
 `;
 
 export const SUBMIT_DECISION = gql<{ submitDecision: { decision: Decision } }, { input: SubmitDecisionInput }>`

@@ -215,6 +215,13 @@ export interface ConditionInput {
   termMonths?: number;
 }
 
+/** What an approval with given conditions would grant and quote (the decisions subgraph computes it as submitDecision does). */
+export interface ApprovalTermsPreview {
+  terms: { amount: Money; termMonths: number };
+  monthlyInstalment: Money;
+  requestedMonthlyInstalment: Money;
+}
+
 export interface SubmitDecisionInput {
   applicationId: string;
   outcome: DecisionOutcome;

@@ -94,7 +94,7 @@ export function ConditionsEditor({ conditions, onChange, requested, currency, er
               </div>
             )}
             {isReduction(c.kind) && !p.amount && !p.termMonths && (
-              <div className="hint small">The server adjusts the approved terms and quotes the new instalment.</div>
+              <div className="hint small">The approved terms and the new instalment are quoted below, as the decision will store them.</div>
             )}
           </div>
         );

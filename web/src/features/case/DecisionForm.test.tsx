@@ -10,8 +10,22 @@ import { isOverride } from './decision-logic';
 const REASONING = 'Stable income, low DTI, clean history.'; // > 20 chars
 const JUSTIFICATION = 'Applicant provided a signed employment contract with a 20% raise starting next month.'; // > 50 chars
 
+/** The server's preview of reduced terms: records what it was asked, answers with `answer`. */
+function mockPreview(answer: () => Response = () => HttpResponse.json({ data: { approvalTermsPreview: PREVIEW } })) {
+  const asked: unknown[] = [];
+  server.use(
+    api.query('ApprovalTermsPreview', ({ variables }) => {
+      asked.push(variables);
+      return answer();
+    }),
+  );
+  return asked;
+}
+const PREVIEW = { terms: { amount: '9000.00', termMonths: 24 }, monthlyInstalment: '423.67', requestedMonthlyInstalment: '398.57' };
+
 function mockSubmit(decision: Partial<Decision> = {}) {
   const calls: unknown[] = [];
+  mockPreview();
   server.use(
     api.mutation('SubmitDecision', ({ variables, request }) => {
       calls.push({ variables, auth: request.headers.get('authorization') });
@@ -225,6 +239,47 @@ describe('decision form: approval with conditions', () => {
       },
     });
     expect(onDecided.mock.calls[0]?.[0]).toMatchObject({ monthlyInstalment: '423.67', approvedTerms: { amount: '9000.00', termMonths: 24 } });
+  });
+
+  it('quotes the reduced terms and their instalment before sending, as the server computes them, and shows its refusal', async () => {
+    const asked = mockPreview();
+    renderForm('APPROVE');
+    outcome('APPROVED_WITH_CONDITIONS');
+    fireEvent.click(screen.getByTestId('add-condition'));
+    fireEvent.click(screen.getByTestId('add-condition'));
+    const [amount, term] = rows() as unknown as [Element, Element];
+    change(within(amount, 'condition-kind'), 'REDUCED_AMOUNT');
+    // Nothing is asked until a reduction has a number.
+    await settle();
+    expect(screen.queryByTestId('terms-preview')).toBeNull();
+    change(within(amount, 'condition-amount'), '9000');
+    change(within(term, 'condition-kind'), 'REDUCED_TERM');
+    change(within(term, 'condition-term'), '24');
+    await waitFor(() => expect(screen.getByTestId('terms-preview').textContent).toContain('423.67'));
+    expect(screen.getByTestId('terms-preview').textContent).toMatch(/24 months.*398\.57/);
+    // Typing is not a request per keystroke: what was asked last is the whole set of reductions.
+    expect(asked.at(-1)).toEqual({
+      applicationId: 'app-1',
+      typedConditions: [
+        { kind: 'REDUCED_AMOUNT', amount: '9000.00' },
+        { kind: 'REDUCED_TERM', termMonths: 24 },
+      ],
+    });
+    expect(asked.length).toBeLessThanOrEqual(2);
+
+    mockPreview(() =>
+      HttpResponse.json({
+        data: null,
+        errors: [
+          {
+            message: 'Invalid terms: typedConditions[0].amount must be below the requested amount 12000.00',
+            extensions: { code: 'BAD_USER_INPUT', details: { problems: [{ field: 'typedConditions[0].amount', problem: 'must be below the requested amount 12000.00' }] } },
+          },
+        ],
+      }),
+    );
+    change(within(amount, 'condition-amount'), '15000');
+    await waitFor(() => expect(screen.getByTestId('terms-preview-error').textContent).toContain('must be below the requested amount 12000.00'));
   });
 
   it("lists the server's field problems when it refuses the conditions", async () => {

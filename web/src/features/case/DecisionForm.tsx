@@ -6,6 +6,7 @@ import { formatMoney, humanize } from '../../lib/format';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { ConditionsEditor } from './ConditionsEditor';
 import { DocumentsRequestEditor } from './DocumentsRequestEditor';
+import { TermsPreview } from './TermsPreview';
 import {
   buildDecisionInput,
   type DecisionDraft,
@@ -122,6 +123,7 @@ export function DecisionForm({
             problems={errors.conditionProblems}
           />
         )}
+        {draft.outcome === 'APPROVED_WITH_CONDITIONS' && <TermsPreview applicationId={applicationId} conditions={draft.conditions} currency={currency} />}
 
         {draft.outcome === 'DECLINED' && (
           <div className="sub-editor" data-testid="decline-reason-codes" data-kept={reasonCodesKept}>

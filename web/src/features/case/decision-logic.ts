@@ -188,6 +188,17 @@ function conditionInput(c: ConditionDraft): ConditionInput {
   return input;
 }
 
+/**
+ * The reductions among the drafts, as the server takes them, for the terms preview: only those with a
+ * number entered (the server judges the rest, as it will on submit); null when there are none.
+ */
+export function reductionInputs(conditions: ConditionDraft[]): ConditionInput[] | null {
+  const entered = conditions.filter(
+    (c) => (c.kind === 'REDUCED_AMOUNT' && Number(c.amount) > 0) || (c.kind === 'REDUCED_TERM' && Number.isInteger(Number(c.termMonths)) && Number(c.termMonths) > 0),
+  );
+  return entered.length ? entered.map((c) => ({ ...conditionInput(c), description: undefined })) : null;
+}
+
 export function buildDecisionInput(applicationId: string, draft: DecisionDraft, override: boolean): SubmitDecisionInput {
   const input: SubmitDecisionInput = {
     applicationId,
