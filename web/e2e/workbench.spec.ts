@@ -166,3 +166,36 @@ test('an analyst overrides the model and a senior approves the override', async 
   await analystContext.close();
   await seniorContext.close();
 });
+
+test('an analyst sees the reduced terms and their instalment quoted, then approves with them', async ({ page }, testInfo) => {
+  await signIn(page, 'analyst2@demo.test');
+  await page.getByTestId('pick-next').click();
+  const entryPanel = page.getByTestId('queue-entry-panel');
+  await expect(entryPanel).toHaveAttribute('data-status', /^(ASSIGNED|IN_PROGRESS)$/);
+  if ((await entryPanel.getAttribute('data-status')) === 'ASSIGNED') await page.getByTestId('start-review').click();
+  await expect(entryPanel).toHaveAttribute('data-status', 'IN_PROGRESS');
+
+  const form = page.getByTestId('decision-form');
+  await form.getByTestId('decision-outcome').selectOption('APPROVED_WITH_CONDITIONS');
+  await form.getByTestId('add-condition').click();
+  const row = form.getByTestId('condition-row').first();
+  await row.getByTestId('condition-kind').selectOption('REDUCED_AMOUNT');
+  // Every demo application asks for more than 1,000.
+  await row.getByTestId('condition-amount').fill('1000');
+
+  // Quoted by the server through the gateway (a trusted document), before anything is sent.
+  const preview = form.getByTestId('terms-preview');
+  await expect(preview).toContainText(/1,000.*instalment.*\/month/);
+  await page.screenshot({ path: path.join(testInfo.project.outputDir, 'workbench-terms-preview.png'), fullPage: true });
+  const quoted = /instalment\s*([^/]+)\/month/.exec((await preview.textContent()) ?? '')?.[1]?.trim();
+  expect(quoted).toBeTruthy();
+
+  await form.getByTestId('decision-reasoning').fill(REASONING);
+  const justification = form.getByTestId('override-justification');
+  if (await justification.isVisible()) await justification.fill(JUSTIFICATION);
+  await form.getByTestId('submit-decision').click();
+  const result = page.getByTestId('decision-result');
+  await expect(result).toHaveAttribute('data-outcome', 'APPROVED_WITH_CONDITIONS');
+  // The decision quotes what the preview said.
+  await expect(page.getByTestId('decision-result-terms')).toContainText(quoted!);
+});
