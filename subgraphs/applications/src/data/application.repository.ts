@@ -81,7 +81,7 @@ export class ApplicationRepository {
   }
 
   /**
-   * Moves an application to `to` if its status is one of `from` (the lifecycle's rule, see
+   * Moves an application to `to` if its status is one of `allowedFrom` (the lifecycle's rule, see
    * statusesThatMayBecome); returns the change, or null. One statement, where it was a locked read of the
    * whole application and a write: every decision moves one. The row is locked first (FOR UPDATE in the
    * CTE), so two consumers moving the same application serialise, and the second sees the first's status.
@@ -90,9 +90,9 @@ export class ApplicationRepository {
     tenantId: string,
     id: string,
     to: ApplicationStatus,
-    from: readonly ApplicationStatus[],
+    allowedFrom: readonly ApplicationStatus[],
   ): Promise<{ id: string; tenantId: string; status: ApplicationStatus; submittedAt: Date; from: ApplicationStatus } | null> {
-    const moving = from.filter((s) => s !== to);
+    const moving = allowedFrom.filter((s) => s !== to);
     if (!isUuid(id) || moving.length === 0) return null;
     const table = `"${this.em.config.get('schema')}".applications`;
     const rows = await this.em.execute<{ from_status: ApplicationStatus; submitted_at: Date }[]>(

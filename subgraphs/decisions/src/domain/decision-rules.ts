@@ -126,29 +126,18 @@ export function overrideDirectionFor(recommendation: ModelRecommendation, outcom
   return null;
 }
 
-/** Checks that need nothing but the request itself. Every problem is reported, not just the first. */
-export function validateDecisionInput(r: DecisionRequest): FieldProblem[] {
+/** A list of problems, and the way to add one unless its condition holds. */
+function collectProblems() {
   const problems: FieldProblem[] = [];
   const need = (cond: boolean, field: string, problem: string) => {
     if (!cond) problems.push({ field, problem });
   };
-  const reasoning = r.reasoning.trim();
-  need(reasoning.length >= MIN_REASONING_LENGTH, 'reasoning', `must be at least ${MIN_REASONING_LENGTH} characters`);
-  need(reasoning.length <= MAX_REASONING_LENGTH, 'reasoning', `must be at most ${MAX_REASONING_LENGTH} characters`);
+  return { problems, need };
+}
 
-  const legacy = r.conditions ?? [];
-  const typed = r.typedConditions ?? [];
-  const count = legacy.length + typed.length;
-  if (r.outcome === 'APPROVED_WITH_CONDITIONS') {
-    need(count >= 1, 'conditions', 'APPROVED_WITH_CONDITIONS needs at least one condition');
-  } else {
-    need(legacy.length === 0, 'conditions', 'are only allowed with APPROVED_WITH_CONDITIONS');
-    need(typed.length === 0, 'typedConditions', 'are only allowed with APPROVED_WITH_CONDITIONS');
-  }
-  need(count <= MAX_CONDITIONS, 'conditions', `at most ${MAX_CONDITIONS}`);
-  legacy.forEach((c, i) => {
-    need(c.trim().length > 0 && c.length <= MAX_CONDITION_LENGTH, `conditions[${i}]`, `must be 1 to ${MAX_CONDITION_LENGTH} characters`);
-  });
+/** The checks of each typed condition, and of at most one reduction of each kind. */
+function typedConditionProblems(typed: readonly ConditionRequest[]): FieldProblem[] {
+  const { problems, need } = collectProblems();
   typed.forEach((c, i) => {
     const at = `typedConditions[${i}]`;
     const reduction = c.kind === 'REDUCED_AMOUNT' || c.kind === 'REDUCED_TERM';
@@ -168,6 +157,42 @@ export function validateDecisionInput(r: DecisionRequest): FieldProblem[] {
   for (const kind of ['REDUCED_AMOUNT', 'REDUCED_TERM'] as const) {
     need(typed.filter((c) => c.kind === kind).length <= 1, 'typedConditions', `at most one ${kind}`);
   }
+  return problems;
+}
+
+/** The checks of explicit approved terms. */
+function approvedTermsProblems(r: Pick<DecisionRequest, 'outcome' | 'approvedTerms'>): FieldProblem[] {
+  const { problems, need } = collectProblems();
+  if (r.approvedTerms) {
+    need(isApproval(r.outcome), 'approvedTerms', 'are only allowed with an approval');
+    need(r.approvedTerms.amount > 0, 'approvedTerms.amount', 'must be above 0');
+    const t = r.approvedTerms.termMonths;
+    need(Number.isInteger(t) && t >= 1 && t <= MAX_TERM_MONTHS, 'approvedTerms.termMonths', `must be 1 to ${MAX_TERM_MONTHS}`);
+  }
+  return problems;
+}
+
+/** Checks that need nothing but the request itself. Every problem is reported, not just the first. */
+export function validateDecisionInput(r: DecisionRequest): FieldProblem[] {
+  const { problems, need } = collectProblems();
+  const reasoning = r.reasoning.trim();
+  need(reasoning.length >= MIN_REASONING_LENGTH, 'reasoning', `must be at least ${MIN_REASONING_LENGTH} characters`);
+  need(reasoning.length <= MAX_REASONING_LENGTH, 'reasoning', `must be at most ${MAX_REASONING_LENGTH} characters`);
+
+  const legacy = r.conditions ?? [];
+  const typed = r.typedConditions ?? [];
+  const count = legacy.length + typed.length;
+  if (r.outcome === 'APPROVED_WITH_CONDITIONS') {
+    need(count >= 1, 'conditions', 'APPROVED_WITH_CONDITIONS needs at least one condition');
+  } else {
+    need(legacy.length === 0, 'conditions', 'are only allowed with APPROVED_WITH_CONDITIONS');
+    need(typed.length === 0, 'typedConditions', 'are only allowed with APPROVED_WITH_CONDITIONS');
+  }
+  need(count <= MAX_CONDITIONS, 'conditions', `at most ${MAX_CONDITIONS}`);
+  legacy.forEach((c, i) => {
+    need(c.trim().length > 0 && c.length <= MAX_CONDITION_LENGTH, `conditions[${i}]`, `must be 1 to ${MAX_CONDITION_LENGTH} characters`);
+  });
+  problems.push(...typedConditionProblems(typed));
 
   const checklist = r.documentsChecklist ?? [];
   if (r.outcome === 'DOCUMENTS_REQUESTED') {
@@ -180,12 +205,7 @@ export function validateDecisionInput(r: DecisionRequest): FieldProblem[] {
     need(r.documentsDueAt == null, 'documentsDueAt', 'is only allowed with DOCUMENTS_REQUESTED');
   }
 
-  if (r.approvedTerms) {
-    need(isApproval(r.outcome), 'approvedTerms', 'are only allowed with an approval');
-    need(r.approvedTerms.amount > 0, 'approvedTerms.amount', 'must be above 0');
-    const t = r.approvedTerms.termMonths;
-    need(Number.isInteger(t) && t >= 1 && t <= MAX_TERM_MONTHS, 'approvedTerms.termMonths', `must be 1 to ${MAX_TERM_MONTHS}`);
-  }
+  problems.push(...approvedTermsProblems(r));
   return problems;
 }
 
@@ -349,8 +369,8 @@ export function previewApprovalTerms(
     typedConditions,
     approvedTerms: r.approvedTerms ?? null,
   };
-  // Only the problems of the terms: reasoning and the like are the decision's, not the preview's.
-  const problems = validateDecisionInput(request).filter((p) => p.field.startsWith('typedConditions') || p.field.startsWith('approvedTerms'));
+  // The decision's checks of its conditions and terms; reasoning and the like are the decision's, not the preview's.
+  const problems = [...typedConditionProblems(typedConditions), ...approvedTermsProblems(request)];
   const terms = approvedTermsFor(request, requested, problems);
   if (problems.length) return { ok: false, problems };
   return { ok: true, terms, monthlyInstalment: monthlyInstalment(terms.amount, terms.termMonths) };

@@ -196,6 +196,7 @@ export function reductionInputs(conditions: ConditionDraft[]): ConditionInput[] 
   const entered = conditions.filter(
     (c) => (c.kind === 'REDUCED_AMOUNT' && Number(c.amount) > 0) || (c.kind === 'REDUCED_TERM' && Number.isInteger(Number(c.termMonths)) && Number(c.termMonths) > 0),
   );
+  // Without their notes: typing a note changes nothing in the terms, so it asks the server nothing.
   return entered.length ? entered.map((c) => ({ ...conditionInput(c), description: undefined })) : null;
 }
 
