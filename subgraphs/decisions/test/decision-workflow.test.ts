@@ -30,7 +30,7 @@ const FULFIL = `mutation($d: ID!, $c: ID!) { fulfilCondition(decisionId: $d, con
 const CONTEST = `mutation($a: ID!, $s: String!) { contestDecision(applicationId: $a, statement: $s) {
   id applicationId decisionId statement contestedBy contestedAt evidence { modelVersion scoreId probabilityOfDefault score riskBand routeReason reasonCodes { code description } } } }`;
 const SUBMIT_DOCS = `mutation($a: ID!, $docs: [SubmittedDocumentInput!]!) { submitDocuments(applicationId: $a, documents: $docs) {
-  id outcome documentsRequest { checklist dueAt answeredAt submittedDocuments { name kind url } } } }`;
+  id outcome documentsRequest { checklist dueAt answeredAt submittedDocuments { name kind url checklistItem } items { item state documents { name } } } } }`;
 const STATEMENT = 'The applicant disputes the arrears on record: they were cleared in 2024 (letter from the lender attached).';
 const REJECTION = 'The repayment is not evidenced; the bank statement shows the debt still open.';
 
@@ -319,7 +319,7 @@ describe('decisions subgraph: outcomes, overrides, conditions, contests and docu
     it('the partner answers a documents request once; the case is put back', async () => {
       const applicationId = await h.caseInProgress(TENANT, 'analyst-1');
       const docs = [
-        { name: 'payslip-2026-10.pdf', kind: 'PAYSLIP', url: 'https://partner.example/docs/1' },
+        { name: 'payslip-2026-10.pdf', kind: 'PAYSLIP', url: 'https://partner.example/docs/1', checklistItem: 'Payslips' },
         { name: 'statement.pdf', kind: 'BANK_STATEMENT' },
       ];
       expect(await h.refused(partner, SUBMIT_DOCS, { a: applicationId, docs })).toBe('CONFLICT'); // nothing requested yet
@@ -335,19 +335,41 @@ describe('decisions subgraph: outcomes, overrides, conditions, contests and docu
       expect(await h.refused(partner, SUBMIT_DOCS, { a: applicationId, docs: [{ name: 'x', kind: 'ID', url: 'javascript:alert(1)' }] })).toBe('BAD_USER_INPUT');
       expect(await h.refused(partner, SUBMIT_DOCS, { a: applicationId, docs: [] })).toBe('BAD_USER_INPUT');
       expect(await h.refused(analyst1, SUBMIT_DOCS, { a: applicationId, docs })).toBe('FORBIDDEN');
+      // An item the checklist does not list (the wording must match): refused, and nothing is recorded.
+      expect(await h.refused(partner, SUBMIT_DOCS, { a: applicationId, docs: [docs[0], { ...docs[1], checklistItem: 'Bank statements' }] })).toBe(
+        'BAD_USER_INPUT',
+      );
+      const waiting = await h.ok(analyst1, `query($id: ID!) { decision(id: $id) { documentsRequest { answeredAt items { item state } } } }`, {
+        id: submitDecision.decision.id,
+      });
+      expect(waiting.decision.documentsRequest).toEqual({
+        answeredAt: null,
+        items: [
+          { item: 'Payslips', state: 'REQUESTED' },
+          { item: 'Bank statement', state: 'REQUESTED' },
+        ],
+      });
 
       const { submitDocuments } = await h.ok(partner, SUBMIT_DOCS, { a: applicationId, docs });
       expect(submitDocuments).toMatchObject({
         id: submitDecision.decision.id,
         outcome: 'DOCUMENTS_REQUESTED',
-        documentsRequest: { checklist: ['Payslips', 'Bank statement'], submittedDocuments: [docs[0], { ...docs[1], url: null }] },
+        documentsRequest: {
+          checklist: ['Payslips', 'Bank statement'],
+          submittedDocuments: [docs[0], { ...docs[1], url: null, checklistItem: null }],
+          // The bank statement came, but the partner did not say it answers the item: the analyst sees it as missing.
+          items: [
+            { item: 'Payslips', state: 'RECEIVED', documents: [{ name: 'payslip-2026-10.pdf' }] },
+            { item: 'Bank statement', state: 'MISSING', documents: [] },
+          ],
+        },
       });
       expect(submitDocuments.documentsRequest.answeredAt).not.toBeNull();
       await expect
         .poll(() => h.eventsOf<DocumentsSubmitted>(CaseTopic.DocumentsSubmitted, applicationId)[0]?.payload.documents)
         .toEqual([
-          { name: 'payslip-2026-10.pdf', kind: 'PAYSLIP' },
-          { name: 'statement.pdf', kind: 'BANK_STATEMENT' },
+          { name: 'payslip-2026-10.pdf', kind: 'PAYSLIP', checklistItem: 'Payslips' },
+          { name: 'statement.pdf', kind: 'BANK_STATEMENT', checklistItem: null },
         ]);
       expect(await h.refused(partner, SUBMIT_DOCS, { a: applicationId, docs })).toBe('CONFLICT');
 

@@ -130,6 +130,11 @@ const DECISION_FIELDS = gql`
         name
         kind
         url
+        checklistItem
+      }
+      items {
+        item
+        state
       }
     }
     final

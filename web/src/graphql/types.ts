@@ -115,11 +115,22 @@ export interface DecisionCondition {
   fulfilledBy: UserRef | null;
 }
 
+export interface SubmittedDocument {
+  name: string;
+  kind: string;
+  url: string | null;
+  /** The checklist item it answers; null when the partner did not say. */
+  checklistItem: string | null;
+}
+
+export type ChecklistItemState = 'REQUESTED' | 'RECEIVED' | 'MISSING' | 'UNMATCHED';
+
 export interface DocumentsRequest {
   checklist: string[];
   dueAt: DateTime;
   answeredAt: DateTime | null;
-  submittedDocuments: { name: string; kind: string; url: string | null }[];
+  submittedDocuments: SubmittedDocument[];
+  items: { item: string; state: ChecklistItemState; documents: SubmittedDocument[] }[];
 }
 
 export interface Decision {

@@ -187,7 +187,8 @@ export const CaseTopic = {
 
 export interface DocumentsSubmitted {
   applicationId: string;
-  documents: { name: string; kind: string }[];
+  /** checklistItem: the item of the request's checklist the document answers, null when the partner did not say. */
+  documents: { name: string; kind: string; checklistItem?: string | null }[];
   submittedAt: string;
 }
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkConditionFulfilment, checkContest, checkDocumentsSubmission, checkOverrideReview, type DecisionFacts } from './decision-workflow.js';
+import {
+  checkConditionFulfilment,
+  checkContest,
+  checkDocumentsSubmission,
+  checklistItems,
+  checkOverrideReview,
+  type DecisionFacts,
+} from './decision-workflow.js';
 
 const decision = (overrides: Partial<DecisionFacts> = {}): DecisionFacts => ({
   outcome: 'APPROVED',
@@ -51,7 +58,11 @@ describe('checkContest', () => {
 });
 
 describe('checkDocumentsSubmission', () => {
-  const request = { ...decision({ outcome: 'DOCUMENTS_REQUESTED', final: false, isOverride: false, overrideStatus: null }), documentsAnsweredAt: null };
+  const request = {
+    ...decision({ outcome: 'DOCUMENTS_REQUESTED', final: false, isOverride: false, overrideStatus: null }),
+    documentsAnsweredAt: null,
+    documentsChecklist: ['Payslips', 'Bank statement'],
+  };
   const docs = [{ name: 'payslip-10.pdf', kind: 'PAYSLIP', url: 'https://partner.example/docs/1' }];
   it('answers an open request once', () => {
     expect(code(checkDocumentsSubmission(request, false, docs))).toBe('OK');
@@ -63,5 +74,32 @@ describe('checkDocumentsSubmission', () => {
     expect(code(checkDocumentsSubmission(request, false, []))).toBe('BAD_USER_INPUT');
     expect(code(checkDocumentsSubmission(request, false, [{ ...docs[0], url: 'ftp://x' }]))).toBe('BAD_USER_INPUT');
     expect(code(checkDocumentsSubmission(request, false, [{ ...docs[0], name: ' ' }]))).toBe('BAD_USER_INPUT');
+  });
+  it('takes a document naming a listed checklist item, and refuses one naming another', () => {
+    expect(code(checkDocumentsSubmission(request, false, [{ ...docs[0], checklistItem: 'Payslips' }]))).toBe('OK');
+    const wrong = checkDocumentsSubmission(request, false, [docs[0]!, { ...docs[0]!, checklistItem: 'payslips' }]);
+    expect(wrong).toMatchObject({ ok: false, refusal: { code: 'BAD_USER_INPUT', problems: [{ field: 'documents[1].checklistItem' }] } });
+    expect(!wrong.ok && wrong.refusal.message).toContain('"Payslips", "Bank statement"');
+    expect(code(checkDocumentsSubmission({ ...request, documentsChecklist: [] }, false, [{ ...docs[0], checklistItem: 'Payslips' }]))).toBe('BAD_USER_INPUT');
+    // The state of the request comes first: naming an item of no open request is a conflict, not bad input.
+    expect(code(checkDocumentsSubmission({ ...request, documentsAnsweredAt: new Date() }, false, [{ ...docs[0], checklistItem: 'x' }]))).toBe('CONFLICT');
+  });
+});
+
+describe('checklistItems', () => {
+  const payslip = { name: 'p.pdf', kind: 'PAYSLIP', url: null, checklistItem: 'Payslips' };
+  const statement = { name: 's.pdf', kind: 'BANK_STATEMENT', url: null, checklistItem: null };
+  it('is REQUESTED for every item while the request waits', () => {
+    expect(checklistItems(['Payslips', 'Bank statement'], false, []).map((i) => i.state)).toEqual(['REQUESTED', 'REQUESTED']);
+  });
+  it('links each item to the documents naming it; an item none names is MISSING once the answer is itemised', () => {
+    const items = checklistItems(['Payslips', 'Bank statement'], true, [payslip, statement, { ...payslip, name: 'p2.pdf' }]);
+    expect(items).toEqual([
+      { item: 'Payslips', state: 'RECEIVED', documents: [payslip, { ...payslip, name: 'p2.pdf' }] },
+      { item: 'Bank statement', state: 'MISSING', documents: [] },
+    ]);
+  });
+  it('is UNMATCHED when the partner named no item (an answer cannot be told apart from a missing one)', () => {
+    expect(checklistItems(['Payslips'], true, [statement])).toEqual([{ item: 'Payslips', state: 'UNMATCHED', documents: [] }]);
   });
 });

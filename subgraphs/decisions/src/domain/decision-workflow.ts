@@ -77,11 +77,17 @@ export interface SubmittedDocument {
   name: string;
   kind: string;
   url: string | null;
+  /** The checklist item it answers, worded as the request words it; null when the partner did not say (answers stored before items were linked have none). */
+  checklistItem?: string | null;
 }
 
-/** Documents answer the open request: the latest decision must be DOCUMENTS_REQUESTED and not answered yet. */
+/**
+ * Documents answer the open request: the latest decision must be
+ * DOCUMENTS_REQUESTED and not answered yet, and a document that names the
+ * checklist item it answers must name one the request lists.
+ */
 export function checkDocumentsSubmission(
-  latest: (DecisionFacts & { documentsAnsweredAt: Date | null }) | null,
+  latest: (DecisionFacts & { documentsAnsweredAt: Date | null; documentsChecklist: string[] }) | null,
   settled: boolean,
   documents: SubmittedDocument[],
 ): Check {
@@ -96,7 +102,35 @@ export function checkDocumentsSubmission(
   if (settled) return refuse('CONFLICT', 'The application already has a final decision');
   if (latest?.outcome !== 'DOCUMENTS_REQUESTED') return refuse('CONFLICT', 'No documents were requested for this application');
   if (latest?.documentsAnsweredAt) return refuse('CONFLICT', 'The documents request was already answered');
+  const checklist = latest.documentsChecklist;
+  for (const [i, doc] of documents.entries()) {
+    if (doc.checklistItem != null && !checklist.includes(doc.checklistItem)) {
+      const listed = checklist.length ? `one of: ${checklist.map((c) => JSON.stringify(c)).join(', ')}` : 'absent: the request has no checklist';
+      return refuse('BAD_USER_INPUT', `must be ${listed}`, `documents[${i}].checklistItem`);
+    }
+  }
   return ok;
+}
+
+/**
+ * Where each checklist item stands. REQUESTED while the request waits;
+ * once answered, RECEIVED when a document names the item, MISSING when
+ * none does although the partner itemised the answer, UNMATCHED when the
+ * partner named no item at all (the analyst reads the documents to tell).
+ */
+export type ChecklistItemState = 'REQUESTED' | 'RECEIVED' | 'MISSING' | 'UNMATCHED';
+
+export function checklistItems(
+  checklist: string[],
+  answered: boolean,
+  documents: SubmittedDocument[],
+): { item: string; state: ChecklistItemState; documents: SubmittedDocument[] }[] {
+  const itemised = documents.some((d) => d.checklistItem != null);
+  return checklist.map((item) => {
+    const answering = documents.filter((d) => d.checklistItem === item);
+    const state: ChecklistItemState = !answered ? 'REQUESTED' : answering.length ? 'RECEIVED' : itemised ? 'MISSING' : 'UNMATCHED';
+    return { item, state, documents: answering };
+  });
 }
 
 export function isHttpUrl(value: string): boolean {

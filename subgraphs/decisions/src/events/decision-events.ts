@@ -186,7 +186,7 @@ export function stageDecisionContested(em: EntityManager, contest: ContestRecord
 export function stageDocumentsSubmitted(em: EntityManager, submission: DocumentSubmissionRecord, requestId?: string): void {
   const payload: DocumentsSubmitted = {
     applicationId: submission.applicationId,
-    documents: submission.documents.map(({ name, kind }) => ({ name, kind })),
+    documents: submission.documents.map(({ name, kind, checklistItem }) => ({ name, kind, checklistItem: checklistItem ?? null })),
     submittedAt: submission.submittedAt.toISOString(),
   };
   recordEvent(em, SOURCE, CaseTopic.DocumentsSubmitted, submission.tenantId, payload, requestId);

@@ -1,6 +1,7 @@
 import type { DecisionRecord } from '../data/decision.entity.js';
 import type { ConditionRecord, ContestRecord, WebhookDeliveryRecord, WebhookEndpointRecord } from '../data/workflow.entities.js';
-import type { Decision, DecisionCondition, DecisionContest, DocumentsRequest, WebhookDelivery, WebhookEndpoint } from './decision.types.js';
+import type { SubmittedDocument as SubmittedDocumentValue } from '../domain/decision-workflow.js';
+import type { Decision, DecisionCondition, DecisionContest, DocumentsRequest, SubmittedDocument, WebhookDelivery, WebhookEndpoint } from './decision.types.js';
 
 /** Entity → GraphQL shape. Money columns come back from PostgreSQL as strings. */
 export function toDecision(r: DecisionRecord): Decision {
@@ -40,6 +41,11 @@ function toDocumentsRequest(r: DecisionRecord): DocumentsRequest | null {
     answeredAt: r.documentsAnsweredAt ?? null,
     submittedDocuments: [],
   };
+}
+
+/** Answers stored before documents named their checklist item have no such key. */
+export function toSubmittedDocument(d: SubmittedDocumentValue): SubmittedDocument {
+  return { name: d.name, kind: d.kind, url: d.url ?? null, checklistItem: d.checklistItem ?? null };
 }
 
 export function toCondition(r: ConditionRecord): DecisionCondition {

@@ -1,20 +1,34 @@
-import { badInput, conflict, forbidden, loader, NOMINAL_ANNUAL_RATE, notFound, Permission, pageWindow, type SubgraphContext, tenantOf, toConnection } from '@tandem/platform';
+import {
+  badInput,
+  conflict,
+  forbidden,
+  loader,
+  NOMINAL_ANNUAL_RATE,
+  notFound,
+  Permission,
+  pageWindow,
+  type SubgraphContext,
+  tenantOf,
+  toConnection,
+} from '@tandem/platform';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { DecisionRecord } from '../data/decision.entity.js';
 import { DecisionRepository } from '../data/decision.repository.js';
 import { CASE_CATCH_UP_MS, type DecisionPlan, mayBeCatchingUp, planHumanDecision, previewApprovalTerms, type Refusal } from '../domain/decision-rules.js';
+import { checkConditionFulfilment, checklistItems, checkOverrideReview, type DecisionFacts } from '../domain/decision-workflow.js';
 import { monthlyInstalment } from '../domain/instalment.js';
-import { checkConditionFulfilment, checkOverrideReview, type DecisionFacts } from '../domain/decision-workflow.js';
 import { auditConditionFulfilled, auditOverrideReviewed } from '../events/decision-audit.js';
 import { stageConditionFulfilled, stageDecisionNotices, stageOverrideReviewed } from '../events/decision-events.js';
-import { toCondition, toContest, toDecision } from './decision.mapper.js';
+import { toCondition, toContest, toDecision, toSubmittedDocument } from './decision.mapper.js';
 import {
   Application,
   ApprovalTermsPreview,
+  ChecklistItemState,
   Decision,
   DecisionCondition,
   DecisionConnection,
   DecisionContest,
+  DocumentsChecklistItem,
   DocumentsRequest,
   SubmitDecisionPayload,
   SubmittedDocument,
@@ -243,7 +257,17 @@ export class DecisionResolver {
 export class DocumentsRequestResolver {
   @FieldResolver(() => [SubmittedDocument])
   async submittedDocuments(@Root() request: DocumentsRequest, @Ctx() ctx: SubgraphContext): Promise<SubmittedDocument[]> {
-    return (await documentsLoader(ctx).load(request.decisionId))?.documents ?? [];
+    return (await documentsLoader(ctx).load(request.decisionId))?.documents.map(toSubmittedDocument) ?? [];
+  }
+
+  @FieldResolver(() => [DocumentsChecklistItem], { description: 'Each checklist item, in the order asked, with its state and the documents that answer it' })
+  async items(@Root() request: DocumentsRequest, @Ctx() ctx: SubgraphContext): Promise<DocumentsChecklistItem[]> {
+    const stored = (await documentsLoader(ctx).load(request.decisionId))?.documents ?? [];
+    return checklistItems(request.checklist, request.answeredAt != null, stored).map(({ item, state, documents }) => ({
+      item,
+      state: state as ChecklistItemState,
+      documents: documents.map(toSubmittedDocument),
+    }));
   }
 }
 

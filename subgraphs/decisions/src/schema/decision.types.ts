@@ -35,6 +35,23 @@ export enum DecisionConditionKind {
 }
 registerEnumType(DecisionConditionKind, { name: 'DecisionConditionKind', description: 'What a condition of an approval asks for' });
 
+export enum ChecklistItemState {
+  REQUESTED = 'REQUESTED',
+  RECEIVED = 'RECEIVED',
+  MISSING = 'MISSING',
+  UNMATCHED = 'UNMATCHED',
+}
+registerEnumType(ChecklistItemState, {
+  name: 'ChecklistItemState',
+  description: 'Where one item of a documents request stands',
+  valuesConfig: {
+    REQUESTED: { description: 'The request still waits for the partner' },
+    RECEIVED: { description: 'At least one submitted document names this item' },
+    MISSING: { description: 'The partner answered, naming items for its documents, but none for this one' },
+    UNMATCHED: { description: 'The partner answered without naming items: read the documents to tell' },
+  },
+});
+
 export enum WebhookDeliveryStatus {
   PENDING = 'PENDING',
   DELIVERED = 'DELIVERED',
@@ -111,6 +128,18 @@ export class SubmittedDocument {
   kind!: string;
   @Field(() => String, { nullable: true })
   url?: string | null;
+  @Field(() => String, { nullable: true, description: 'The checklist item it answers, as the request words it; null when the partner did not say' })
+  checklistItem?: string | null;
+}
+
+@ObjectType({ description: 'One item of a documents request and the documents that answer it' })
+export class DocumentsChecklistItem {
+  @Field()
+  item!: string;
+  @Field(() => ChecklistItemState)
+  state!: ChecklistItemState;
+  @Field(() => [SubmittedDocument], { description: 'The submitted documents naming this item' })
+  documents!: SubmittedDocument[];
 }
 
 @ObjectType({ description: 'What the applicant was asked to send, by when, and what came back' })

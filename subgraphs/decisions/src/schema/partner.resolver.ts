@@ -62,14 +62,23 @@ export class PartnerResolver {
   ): Promise<Decision> {
     const tenantId = tenantOf(ctx);
     const submittedBy = callerIdOf(ctx);
-    const docs: SubmittedDocumentValue[] = documents.map((d) => ({ name: d.name.trim(), kind: d.kind.trim(), url: d.url ?? null }));
+    const docs: SubmittedDocumentValue[] = documents.map((d) => ({
+      name: d.name.trim(),
+      kind: d.kind.trim(),
+      url: d.url ?? null,
+      checklistItem: d.checklistItem == null ? null : d.checklistItem.trim(),
+    }));
     const request = await ctx.em.transactional(async (tx) => {
       const repo = new DecisionRepository(tx);
       const score = await repo.lockScore(tenantId, applicationId);
       if (!score) throw notFound('Application', applicationId);
       const latest = await repo.findLatestDecision(tenantId, applicationId);
       const settled = await repo.hasFinalDecision(tenantId, applicationId);
-      const check = checkDocumentsSubmission(latest && { ...factsOf(latest), documentsAnsweredAt: latest.documentsAnsweredAt ?? null }, settled, docs);
+      const check = checkDocumentsSubmission(
+        latest && { ...factsOf(latest), documentsAnsweredAt: latest.documentsAnsweredAt ?? null, documentsChecklist: latest.documentsChecklist ?? [] },
+        settled,
+        docs,
+      );
       if (!check.ok) throw refusalError(check.refusal);
       const answered = latest as NonNullable<typeof latest>;
       const now = new Date();

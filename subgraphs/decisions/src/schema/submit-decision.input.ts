@@ -66,4 +66,9 @@ export class SubmittedDocumentInput {
   kind!: string;
   @Field(() => String, { nullable: true, description: 'Where Tandem can fetch it (http or https)' })
   url?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: "The item of the request's checklist this document answers, worded exactly as the checklist words it (BAD_USER_INPUT otherwise)",
+  })
+  checklistItem?: string | null;
 }

@@ -30,7 +30,16 @@ describe('case view', () => {
       id: 'd-docs',
       outcome: 'DOCUMENTS_REQUESTED',
       final: false,
-      documentsRequest: { checklist: ['Last 3 payslips', 'Proof of address'], dueAt: inHours(24 * 10), answeredAt: null, submittedDocuments: [] },
+      documentsRequest: {
+        checklist: ['Last 3 payslips', 'Proof of address'],
+        dueAt: inHours(24 * 10),
+        answeredAt: null,
+        submittedDocuments: [],
+        items: [
+          { item: 'Last 3 payslips', state: 'REQUESTED', documents: [] },
+          { item: 'Proof of address', state: 'REQUESTED', documents: [] },
+        ],
+      },
     });
     const base = caseApplication();
     openCase({
@@ -48,23 +57,33 @@ describe('case view', () => {
     expect(screen.queryByTestId('sla-countdown')).toBeNull();
   });
 
-  it('shows documents as received with what the partner sent, and the SLA clock running again', async () => {
+  it('shows each item as the partner answered it, what was sent, and the SLA clock running again', async () => {
+    const payslips = { name: 'payslips-q3.pdf', kind: 'PAYSLIP', url: 'https://partner.example/docs/1', checklistItem: 'Last 3 payslips' };
     const request = decision({
       id: 'd-docs',
       outcome: 'DOCUMENTS_REQUESTED',
       final: false,
       documentsRequest: {
-        checklist: ['Last 3 payslips'],
+        checklist: ['Last 3 payslips', 'Proof of address'],
         dueAt: inHours(24 * 10),
         answeredAt: inHours(-0.2),
-        submittedDocuments: [{ name: 'payslips-q3.pdf', kind: 'PAYSLIP', url: 'https://partner.example/docs/1' }],
+        submittedDocuments: [payslips],
+        items: [
+          { item: 'Last 3 payslips', state: 'RECEIVED', documents: [payslips] },
+          { item: 'Proof of address', state: 'MISSING', documents: [] },
+        ],
       },
     });
     openCase({ ...caseApplication(), decisions: [request] });
     const panel = await screen.findByTestId('documents-panel');
     expect(panel.getAttribute('data-state')).toBe('received');
-    expect(within(panel).getByTestId('documents-item').getAttribute('data-state')).toBe('received');
+    const items = within(panel).getAllByTestId('documents-item');
+    expect(items.map((i) => [i.getAttribute('data-state'), i.textContent])).toEqual([
+      ['received', '✓Last 3 payslipsreceived'],
+      ['missing', '!Proof of addressnot sent'],
+    ]);
     expect(within(panel).getByTestId('submitted-documents').textContent).toContain('payslips-q3.pdf');
+    expect(within(panel).getByTestId('submitted-documents').textContent).toContain('for Last 3 payslips');
     expect(screen.getByTestId('sla-countdown')).toBeTruthy();
   });
 
@@ -193,7 +212,13 @@ describe('case view', () => {
           id: 'd-docs',
           outcome: 'DOCUMENTS_REQUESTED',
           final: false,
-          documentsRequest: { checklist: ['Proof of address'], dueAt: inHours(240), answeredAt: null, submittedDocuments: [] },
+          documentsRequest: {
+            checklist: ['Proof of address'],
+            dueAt: inHours(240),
+            answeredAt: null,
+            submittedDocuments: [],
+            items: [{ item: 'Proof of address', state: 'REQUESTED', documents: [] }],
+          },
         }),
       ],
     };

@@ -1,12 +1,20 @@
 import { useState } from 'react';
 import { type CombinedError, useMutation } from 'urql';
 import { FULFIL_CONDITION } from '../../graphql/operations';
-import type { Decision, DecisionCondition } from '../../graphql/types';
+import type { ChecklistItemState, Decision, DecisionCondition } from '../../graphql/types';
 import { formatDateTime, formatMoney, humanize } from '../../lib/format';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { conditionLock } from './case-decisions';
 
-/** What the applicant was asked for and whether it came back. */
+/** How each checklist item reads in the case view (ChecklistItemState). */
+const ITEM_STATE: Record<ChecklistItemState, { tick: string; done: boolean; label: string }> = {
+  REQUESTED: { tick: '○', done: false, label: 'requested' },
+  RECEIVED: { tick: '✓', done: true, label: 'received' },
+  MISSING: { tick: '!', done: false, label: 'not sent' },
+  UNMATCHED: { tick: '?', done: false, label: 'answered, not itemised' },
+};
+
+/** What the applicant was asked for, item by item, and what came back. */
 export function DocumentsPanel({ decision }: { decision: Decision }) {
   const request = decision.documentsRequest;
   if (!request) return null;
@@ -22,16 +30,19 @@ export function DocumentsPanel({ decision }: { decision: Decision }) {
         )}
       </div>
       <ul className="checklist-state">
-        {request.checklist.map((item) => (
-          <li key={item} data-testid="documents-item" data-state={received ? 'received' : 'requested'}>
-            <span className={received ? 'tick tick-done' : 'tick'} aria-hidden="true">
-              {received ? '✓' : '○'}
-            </span>
-            <span>{item}</span>
-            <span className="muted small">{received ? 'received' : 'requested'}</span>
-          </li>
-        ))}
-        {request.checklist.length === 0 && <li className="muted">No checklist given.</li>}
+        {request.items.map(({ item, state }) => {
+          const look = ITEM_STATE[state];
+          return (
+            <li key={item} data-testid="documents-item" data-state={state.toLowerCase()}>
+              <span className={look.done ? 'tick tick-done' : state === 'MISSING' ? 'tick tick-missing' : 'tick'} aria-hidden="true">
+                {look.tick}
+              </span>
+              <span>{item}</span>
+              <span className="muted small">{look.label}</span>
+            </li>
+          );
+        })}
+        {request.items.length === 0 && <li className="muted">No checklist given.</li>}
       </ul>
       {received && request.submittedDocuments.length > 0 && (
         <>
@@ -47,6 +58,7 @@ export function DocumentsPanel({ decision }: { decision: Decision }) {
                   doc.name
                 )}{' '}
                 <span className="badge badge-muted">{humanize(doc.kind)}</span>
+                {doc.checklistItem && <span className="muted small"> for {doc.checklistItem}</span>}
               </li>
             ))}
           </ul>
