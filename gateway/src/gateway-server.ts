@@ -13,6 +13,7 @@ import {
   createRevocationList,
   type EventBus,
   formatError,
+  type InProcessGraphQL,
   listen,
   metricsPlugin,
   operationErrors,
@@ -29,6 +30,10 @@ import type { GatewayContext } from './gateway-context.js';
 import { oauthTokenRoute } from './oauth-token-route.js';
 import { gatewayReadiness } from './readiness.js';
 import { requestIdOf, requestIdPlugin } from './request-id.js';
+import { cachedAnswer } from './response-cache/cached-answer.js';
+import { ResponseCache, stringifyResult } from './response-cache/response-cache.js';
+import { observeResponseCache, responseCacheAnswers } from './response-cache/response-cache-metrics.js';
+import { responseCachePlugin } from './response-cache/response-cache-plugin.js';
 import { schemaDownloadRoute } from './schema-download-route.js';
 import { introspectionForSignedInCallers } from './security/introspection-guard.js';
 import { requestAdmission } from './security/request-admission.js';
@@ -37,10 +42,6 @@ import { signInGuard } from './security/sign-in-guard.js';
 import { SignInLimits } from './security/sign-in-limits.js';
 import { readTrustedDocuments, type TrustedDocuments } from './security/trusted-documents.js';
 import { staticWeb } from './static-web.js';
-import { cachedAnswer } from './response-cache/cached-answer.js';
-import { ResponseCache, stringifyResult } from './response-cache/response-cache.js';
-import { observeResponseCache, responseCacheAnswers } from './response-cache/response-cache-metrics.js';
-import { responseCachePlugin } from './response-cache/response-cache-plugin.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
 import { createSubgraphFetcher } from './subgraph-fetcher.js';
 import { EventHub } from './subscriptions/event-hub.js';
@@ -56,6 +57,8 @@ export interface GatewayOptions {
   host?: string;
   /** Where each subgraph listens; defaults to the config's ports. */
   subgraphUrls?: Partial<Record<SubgraphName, string>>;
+  /** Subgraphs running in this process, by URL: the gateway calls them without HTTP (embedded mode). */
+  inProcessSubgraphs?: Record<string, InProcessGraphQL>;
   supergraphSdl?: string;
   webDist?: string;
   /** Overrides of the config's gatewayLimits (depth, cost, size, rate…), for tests and the bench. */
@@ -112,8 +115,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const unobserveCache = observeResponseCache(responseCache);
   hub.onEveryEvent((event) => responseCache.invalidateTenant(event.tenantId));
 
-  // One pool of keep-alive sockets for every subgraph.
-  const fetcher = createSubgraphFetcher();
+  // One pool of keep-alive sockets for every subgraph; those in this process are called without one.
+  const fetcher = createSubgraphFetcher({ inProcess: opts.inProcessSubgraphs });
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) => new SubgraphDataSource(urlOf(name), config, fetcher),

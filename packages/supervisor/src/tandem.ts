@@ -1,15 +1,15 @@
+import { type RunningGateway, startGateway } from '@tandem/gateway';
 import {
   createEventBus,
   createLogger,
   createScheduler,
-  startSubgraph,
   type EventBus,
   type RunningSubgraph,
   type Scheduler,
   type SubgraphName,
+  startSubgraph,
   type TandemConfig,
 } from '@tandem/platform';
-import { startGateway, type RunningGateway } from '@tandem/gateway';
 import { SUBGRAPH_MODULES } from './subgraph-modules.js';
 
 const log = createLogger('supervisor');
@@ -62,7 +62,9 @@ export async function startTandem(opts: TandemOptions): Promise<RunningTandem> {
     throw err;
   }
   const subgraphUrls = Object.fromEntries(subgraphs.map((s) => [s.name, s.url])) as Record<SubgraphName, string>;
-  const gateway = await startGateway({ config, bus, port: opts.gatewayPort, subgraphUrls, webDist: opts.webDist });
+  // In one process the gateway calls each subgraph's Apollo pipeline directly; the HTTP ports stay open for everything else.
+  const inProcessSubgraphs = Object.fromEntries(subgraphs.map((s) => [s.url, s.inProcess]));
+  const gateway = await startGateway({ config, bus, port: opts.gatewayPort, subgraphUrls, inProcessSubgraphs, webDist: opts.webDist });
   log.info({ url: gateway.url }, 'tandem is up');
   return {
     gateway,

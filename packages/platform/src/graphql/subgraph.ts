@@ -17,7 +17,15 @@ import { openSubgraphDatabase } from '../db/orm.js';
 import { badInput, formatError, unexpectedErrorLogging } from '../errors/errors.js';
 import type { EventBus } from '../events/event-bus.js';
 import { type ConsumerHandlers, idempotentConsumer, OutboxRelay } from '../events/outbox.js';
-import { closeServer, createHttpHost, listen } from '../http/apollo-http.js';
+import {
+  closeServer,
+  createHttpHost,
+  createInProcessGraphQL,
+  type HttpHostOptions,
+  type InProcessGraphQL,
+  listen,
+  type RequestHeaders,
+} from '../http/apollo-http.js';
 import { metricsPlugin } from '../http/metrics-plugin.js';
 import type { Scheduler } from '../jobs/scheduler.js';
 import { createLogger } from '../logging/logger.js';
@@ -118,6 +126,8 @@ export interface RunningSubgraph<S = unknown> {
   orm: MikroORM;
   services: S;
   relay: OutboxRelay;
+  /** Its /graphql for a gateway in the same process (embedded mode): no socket between them. */
+  inProcess: InProcessGraphQL;
   stop(): Promise<void>;
 }
 
@@ -174,7 +184,7 @@ export async function startSubgraph<S>(
     await deps.scheduler.every(`${module.name}-${job.name}`, job.everyMs, job.run);
   }
 
-  const server: Server = createHttpHost<SubgraphContext>({
+  const hostOptions: HttpHostOptions<SubgraphContext, RequestHeaders> = {
     apollo,
     ready: async () => orm.isConnected(),
     context: async (req) => {
@@ -195,7 +205,8 @@ export async function startSubgraph<S>(
         loaders: new Map([['services', services]]),
       };
     },
-  });
+  };
+  const server: Server = createHttpHost(hostOptions);
   const port = await listen(server, deps.port ?? deps.config.subgraphPorts[module.name], deps.config.subgraphHost);
   const url = `http://${deps.config.subgraphHost}:${port}/graphql`;
   log.info({ url }, 'subgraph listening');
@@ -207,6 +218,7 @@ export async function startSubgraph<S>(
     orm,
     services,
     relay,
+    inProcess: createInProcessGraphQL(hostOptions),
     async stop() {
       await closeServer(server);
       await apollo.stop();

@@ -11,9 +11,12 @@ export const MAX_BODY_BYTES = 1_000_000;
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<void> | void;
 
-export interface HttpHostOptions<C extends BaseContext> {
+/** What of a request its context may read: the whole message over HTTP; headers alone for a host also served in process. */
+export type RequestHeaders = Pick<IncomingMessage, 'headers'>;
+
+export interface HttpHostOptions<C extends BaseContext, Req extends RequestHeaders = IncomingMessage> {
   apollo: ApolloServer<C>;
-  context: (req: IncomingMessage) => Promise<C>;
+  context: (req: Req) => Promise<C>;
   /** Extra routes by exact path (e.g. /oauth/token); `/graphql`, `/health`, `/ready`, `/metrics` are built in. */
   routes?: Record<string, RouteHandler>;
   /** Fallback for any other GET (the gateway serves the workbench this way). */
@@ -82,7 +85,12 @@ export function createHttpHost<C extends BaseContext>(opts: HttpHostOptions<C>):
     const body = await readBody(req, maxBodyBytes);
     if (body === 'too-large') {
       // Connection: close, as the rest of the body is not read.
-      return sendJson(res, 413, { errors: [{ message: `Request body exceeds ${maxBodyBytes} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] }, { connection: 'close' });
+      return sendJson(
+        res,
+        413,
+        { errors: [{ message: `Request body exceeds ${maxBodyBytes} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] },
+        { connection: 'close' },
+      );
     }
     const route = opts.routes?.[path];
     if (route) return route(req, res, body);
@@ -124,6 +132,63 @@ export function createHttpHost<C extends BaseContext>(opts: HttpHostOptions<C>):
       res.end();
     }
   }
+}
+
+/** A POST to /graphql made inside this process: lower-case header names, the JSON body as sent. */
+export interface InProcessRequest {
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface InProcessResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Answers a /graphql POST without a socket; what createInProcessGraphQL returns. */
+export type InProcessGraphQL = (request: InProcessRequest) => Promise<InProcessResponse>;
+
+/**
+ * The /graphql route of a host built from the same options, for a caller in
+ * the same process (the embedded gateway calling its subgraphs): the same
+ * Apollo pipeline, context, CSRF check and error shapes, without an HTTP
+ * client, a socket and an HTTP parser on each side. Hosts that admit requests
+ * (the gateway's own) are not served this way: admission belongs at the edge.
+ */
+export function createInProcessGraphQL<C extends BaseContext>(opts: HttpHostOptions<C, RequestHeaders>): InProcessGraphQL {
+  if (opts.admit) throw new Error('a host that admits requests is served over HTTP only');
+  const maxBodyBytes = opts.maxBodyBytes ?? MAX_BODY_BYTES;
+  return async ({ headers, body }) => {
+    if (Buffer.byteLength(body) > maxBodyBytes) {
+      return inProcessJson(413, { errors: [{ message: `Request body exceeds ${maxBodyBytes} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] });
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return inProcessJson(400, { errors: [{ message: 'Body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+    }
+    const headerMap = new HeaderMap();
+    for (const [k, v] of Object.entries(headers)) headerMap.set(k, v);
+    const response = await opts.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: 'POST', headers: headerMap, search: '', body: parsed },
+      context: () => opts.context({ headers }),
+    });
+    const outHeaders: Record<string, string> = {};
+    for (const [k, v] of response.headers) outHeaders[k] = v;
+    let text: string;
+    if (response.body.kind === 'complete') text = response.body.string;
+    else {
+      text = '';
+      for await (const chunk of response.body.asyncIterator) text += chunk;
+    }
+    return { status: response.status ?? 200, headers: outHeaders, body: text };
+  };
+}
+
+function inProcessJson(status: number, body: unknown): InProcessResponse {
+  return { status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
 }
 
 export function listen(server: Server, port: number, host = '127.0.0.1'): Promise<number> {
