@@ -31,4 +31,5 @@ export * from './http/metrics-plugin.js';
 export * from './http/rate-limit.js';
 export * from './jobs/scheduler.js';
 export * from './logging/logger.js';
+export * from './process/async-context-frames.js';
 export * from './process/run-subgraph.js';
