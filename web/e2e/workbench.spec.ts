@@ -199,3 +199,75 @@ test('an analyst sees the reduced terms and their instalment quoted, then approv
   // The decision quotes what the preview said.
   await expect(page.getByTestId('decision-result-terms')).toContainText(quoted!);
 });
+
+test('an analyst requests documents; the partner answers one item and the case shows which came and which did not', async ({ page, request }, testInfo) => {
+  // 1. A partner submits the application; the analyst takes it and starts the review.
+  const tokenResponse = await request.post('/oauth/token', {
+    form: { grant_type: 'client_credentials', client_id: 'demo-partner', client_secret: 'tandem-demo-secret' },
+  });
+  const partner = { authorization: `Bearer ${((await tokenResponse.json()) as { access_token: string }).access_token}` };
+  const submitted = await request.post('/graphql', {
+    headers: partner,
+    data: {
+      query: 'mutation Submit($i: SubmitApplicationInput!) { submitApplication(input: $i) { application { id } } }',
+      variables: { i: strongApplication(`e2e-documents-${Date.now().toString(36)}`) },
+    },
+  });
+  const applicationId = ((await submitted.json()) as { data: { submitApplication: { application: { id: string } } } }).data.submitApplication.application.id;
+  await signIn(page, EMAIL);
+  await page.goto(`/#/case/${applicationId}`);
+  const entryPanel = page.getByTestId('queue-entry-panel');
+  await expect(async () => {
+    await page.reload();
+    await expect(entryPanel).toHaveAttribute('data-status', 'PENDING', { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  await page.getByTestId('assign-case').click();
+  await expect(entryPanel).toHaveAttribute('data-status', 'ASSIGNED');
+  await page.getByTestId('start-review').click();
+  await expect(entryPanel).toHaveAttribute('data-status', 'IN_PROGRESS');
+
+  // 2. Ask for two documents.
+  const form = page.getByTestId('decision-form');
+  await form.getByTestId('decision-outcome').selectOption('DOCUMENTS_REQUESTED');
+  const options = form.getByTestId('document-option');
+  await options.nth(0).check();
+  await options.nth(1).check();
+  const [payslips, statements] = ['Last 3 payslips', 'Bank statements (last 3 months)'];
+  await form.getByTestId('decision-reasoning').fill('E2E: recent payslips and bank statements are needed to confirm the income.');
+  await expect(async () => {
+    if (await form.getByTestId('decision-error').isVisible()) await expect(form.getByTestId('decision-error')).toHaveAttribute('data-code', 'CONFLICT');
+    await form.getByTestId('submit-decision').click();
+    await expect(page.getByTestId('decision-result')).toBeVisible({ timeout: 3_000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(page.getByTestId('decision-result')).toHaveAttribute('data-outcome', 'DOCUMENTS_REQUESTED');
+
+  // 3. The partner answers: payslips, named as such, and a file it does not tie to any item.
+  const answered = await request.post('/graphql', {
+    headers: partner,
+    data: {
+      query: 'mutation Docs($a: ID!, $d: [SubmittedDocumentInput!]!) { submitDocuments(applicationId: $a, documents: $d) { id } }',
+      variables: {
+        a: applicationId,
+        d: [
+          { name: 'payslips-2026-q3.pdf', kind: 'PAYSLIP', url: 'https://partner.example/docs/payslips', checklistItem: payslips },
+          { name: 'letter.pdf', kind: 'OTHER' },
+        ],
+      },
+    },
+  });
+  expect(((await answered.json()) as { errors?: unknown }).errors).toBeUndefined();
+
+  // 4. The case shows, item by item, what came back.
+  await page.goto(`/#/case/${applicationId}`);
+  const panel = page.getByTestId('documents-panel');
+  await expect(panel).toHaveAttribute('data-state', 'received');
+  const items = panel.getByTestId('documents-item');
+  await expect(items).toHaveCount(2);
+  await expect(items.nth(0)).toHaveAttribute('data-state', 'received');
+  await expect(items.nth(0)).toContainText(payslips);
+  await expect(items.nth(1)).toHaveAttribute('data-state', 'missing');
+  await expect(items.nth(1)).toContainText(statements);
+  await expect(panel.getByTestId('submitted-documents')).toContainText(`payslips-2026-q3.pdf`);
+  await expect(panel.getByTestId('submitted-documents')).toContainText(`for ${payslips}`);
+  await page.screenshot({ path: path.join(testInfo.project.outputDir, 'workbench-documents-itemised.png'), fullPage: true });
+});
