@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { expect, type Page, test } from '@playwright/test';
+import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
 
 const EMAIL = process.env.TANDEM_E2E_EMAIL ?? 'analyst@demo.test';
 const PASSWORD = process.env.TANDEM_E2E_PASSWORD ?? 'tandem-demo';
@@ -83,42 +83,65 @@ async function signIn(page: Page, email: string) {
   await expect(page.getByTestId('current-user')).toBeVisible();
 }
 
-test('an analyst overrides the model and a senior approves the override', async ({ browser, request }, testInfo) => {
-  const shot = (name: string) => path.join(testInfo.project.outputDir, `workbench-${name}.png`);
-
-  // 1. A partner submits the application through the public API.
+/** The demo partner's bearer header, from client credentials at the gateway. */
+async function partnerHeaders(request: APIRequestContext): Promise<Record<string, string>> {
   const tokenResponse = await request.post('/oauth/token', {
     form: { grant_type: 'client_credentials', client_id: 'demo-partner', client_secret: 'tandem-demo-secret' },
   });
   expect(tokenResponse.ok()).toBe(true);
-  const partnerToken = ((await tokenResponse.json()) as { access_token: string }).access_token;
+  return { authorization: `Bearer ${((await tokenResponse.json()) as { access_token: string }).access_token}` };
+}
+
+/** Submits a strong application as the partner; returns its id. */
+async function submitStrongApplication(request: APIRequestContext, partner: Record<string, string>, prefix: string): Promise<string> {
   const submitted = await request.post('/graphql', {
-    headers: { authorization: `Bearer ${partnerToken}` },
+    headers: partner,
     data: {
       query: 'mutation Submit($i: SubmitApplicationInput!) { submitApplication(input: $i) { application { id } } }',
-      variables: { i: strongApplication(`e2e-override-${Date.now().toString(36)}`) },
+      variables: { i: strongApplication(`${prefix}-${Date.now().toString(36)}`) },
     },
   });
-  const submittedBody = (await submitted.json()) as { data?: { submitApplication: { application: { id: string } } }; errors?: unknown };
-  expect(submittedBody.errors).toBeUndefined();
-  const applicationId = submittedBody.data?.submitApplication.application.id as string;
+  const body = (await submitted.json()) as { data?: { submitApplication: { application: { id: string } } }; errors?: unknown };
+  expect(body.errors).toBeUndefined();
+  return body.data?.submitApplication.application.id as string;
+}
+
+/** Opens the case once scoring and queueing (events, after submission) have put it in the queue, takes it and starts the review. */
+async function takeAndStartCase(page: Page, applicationId: string) {
+  await page.goto(`/#/case/${applicationId}`);
+  const entryPanel = page.getByTestId('queue-entry-panel');
+  await expect(async () => {
+    await page.reload();
+    await expect(entryPanel).toHaveAttribute('data-status', 'PENDING', { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  await page.getByTestId('assign-case').click();
+  await expect(entryPanel).toHaveAttribute('data-status', 'ASSIGNED');
+  await page.getByTestId('start-review').click();
+  await expect(entryPanel).toHaveAttribute('data-status', 'IN_PROGRESS');
+}
+
+/** Submits the decision form. The decisions subgraph hears of the started review through an event: a first submit may be told to retry. */
+async function submitDecisionWhenCaseKnown(page: Page) {
+  const form = page.getByTestId('decision-form');
+  await expect(async () => {
+    if (await form.getByTestId('decision-error').isVisible()) await expect(form.getByTestId('decision-error')).toHaveAttribute('data-code', 'CONFLICT');
+    await form.getByTestId('submit-decision').click();
+    await expect(page.getByTestId('decision-result')).toBeVisible({ timeout: 3_000 });
+  }).toPass({ timeout: 20_000 });
+}
+
+test('an analyst overrides the model and a senior approves the override', async ({ browser, request }, testInfo) => {
+  const shot = (name: string) => path.join(testInfo.project.outputDir, `workbench-${name}.png`);
+
+  // 1. A partner submits the application through the public API.
+  const applicationId = await submitStrongApplication(request, await partnerHeaders(request), 'e2e-override');
 
   // 2. The analyst opens the case once it is queued, takes it and starts the review.
   const analystContext = await browser.newContext();
   const analyst = await analystContext.newPage();
   await signIn(analyst, EMAIL);
-  await analyst.goto(`/#/case/${applicationId}`);
-  const entryPanel = analyst.getByTestId('queue-entry-panel');
-  // Scoring and queueing happen after submission, through events: reload until the case is waiting.
-  await expect(async () => {
-    await analyst.reload();
-    await expect(entryPanel).toHaveAttribute('data-status', 'PENDING', { timeout: 2_000 });
-  }).toPass({ timeout: 30_000 });
+  await takeAndStartCase(analyst, applicationId);
   await expect(analyst.getByTestId('scoring-panel')).toContainText('Approve');
-  await analyst.getByTestId('assign-case').click();
-  await expect(entryPanel).toHaveAttribute('data-status', 'ASSIGNED');
-  await analyst.getByTestId('start-review').click();
-  await expect(entryPanel).toHaveAttribute('data-status', 'IN_PROGRESS');
 
   // 3. Declining what the model approves is an override: the reason codes and a justification are shown and required.
   const form = analyst.getByTestId('decision-form');
@@ -129,12 +152,7 @@ test('an analyst overrides the model and a senior approves the override', async 
   await form.getByTestId('override-justification').fill(DECLINE_JUSTIFICATION);
   await analyst.evaluate(() => window.scrollTo(0, 0));
   await analyst.screenshot({ path: shot('override-decision'), fullPage: true });
-  // The decisions subgraph hears of the started review through an event: a first submit may be told to retry.
-  await expect(async () => {
-    if (await form.getByTestId('decision-error').isVisible()) await expect(form.getByTestId('decision-error')).toHaveAttribute('data-code', 'CONFLICT');
-    await form.getByTestId('submit-decision').click();
-    await expect(analyst.getByTestId('decision-result')).toBeVisible({ timeout: 3_000 });
-  }).toPass({ timeout: 20_000 });
+  await submitDecisionWhenCaseKnown(analyst);
   await expect(analyst.getByTestId('decision-result')).toHaveAttribute('data-outcome', 'DECLINED');
   await expect(analyst.getByTestId('decision-override-status')).toHaveText('awaiting senior approval');
   // Analysts have no overrides screen.
@@ -202,29 +220,10 @@ test('an analyst sees the reduced terms and their instalment quoted, then approv
 
 test('an analyst requests documents; the partner answers one item and the case shows which came and which did not', async ({ page, request }, testInfo) => {
   // 1. A partner submits the application; the analyst takes it and starts the review.
-  const tokenResponse = await request.post('/oauth/token', {
-    form: { grant_type: 'client_credentials', client_id: 'demo-partner', client_secret: 'tandem-demo-secret' },
-  });
-  const partner = { authorization: `Bearer ${((await tokenResponse.json()) as { access_token: string }).access_token}` };
-  const submitted = await request.post('/graphql', {
-    headers: partner,
-    data: {
-      query: 'mutation Submit($i: SubmitApplicationInput!) { submitApplication(input: $i) { application { id } } }',
-      variables: { i: strongApplication(`e2e-documents-${Date.now().toString(36)}`) },
-    },
-  });
-  const applicationId = ((await submitted.json()) as { data: { submitApplication: { application: { id: string } } } }).data.submitApplication.application.id;
+  const partner = await partnerHeaders(request);
+  const applicationId = await submitStrongApplication(request, partner, 'e2e-documents');
   await signIn(page, EMAIL);
-  await page.goto(`/#/case/${applicationId}`);
-  const entryPanel = page.getByTestId('queue-entry-panel');
-  await expect(async () => {
-    await page.reload();
-    await expect(entryPanel).toHaveAttribute('data-status', 'PENDING', { timeout: 2_000 });
-  }).toPass({ timeout: 30_000 });
-  await page.getByTestId('assign-case').click();
-  await expect(entryPanel).toHaveAttribute('data-status', 'ASSIGNED');
-  await page.getByTestId('start-review').click();
-  await expect(entryPanel).toHaveAttribute('data-status', 'IN_PROGRESS');
+  await takeAndStartCase(page, applicationId);
 
   // 2. Ask for two documents.
   const form = page.getByTestId('decision-form');
@@ -234,11 +233,7 @@ test('an analyst requests documents; the partner answers one item and the case s
   await options.nth(1).check();
   const [payslips, statements] = ['Last 3 payslips', 'Bank statements (last 3 months)'];
   await form.getByTestId('decision-reasoning').fill('E2E: recent payslips and bank statements are needed to confirm the income.');
-  await expect(async () => {
-    if (await form.getByTestId('decision-error').isVisible()) await expect(form.getByTestId('decision-error')).toHaveAttribute('data-code', 'CONFLICT');
-    await form.getByTestId('submit-decision').click();
-    await expect(page.getByTestId('decision-result')).toBeVisible({ timeout: 3_000 });
-  }).toPass({ timeout: 20_000 });
+  await submitDecisionWhenCaseKnown(page);
   await expect(page.getByTestId('decision-result')).toHaveAttribute('data-outcome', 'DOCUMENTS_REQUESTED');
 
   // 3. The partner answers: payslips, named as such, and a file it does not tie to any item.
