@@ -11,6 +11,11 @@ import { OutboxEvent, ProcessedEvent, PlatformTablesMigration } from '../events/
 export type { EntityManager };
 export type Orm = MikroORM;
 
+/** A table of the subgraph's own PostgreSQL schema, quoted for raw SQL: `"queue".queue_entries`. */
+export function schemaTable(owner: { config: Pick<EntityManager['config'], 'get'> }, table: string): string {
+  return `"${owner.config.get('schema')}".${table}`;
+}
+
 const log = createLogger('orm');
 
 export interface SubgraphDatabaseOptions {

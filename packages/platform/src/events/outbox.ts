@@ -2,6 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { EventBus, EventHandler } from './event-bus.js';
 import { newEnvelope, type EventEnvelope } from './event-envelope.js';
 import { OutboxEvent } from './outbox-tables.js';
+import { schemaTable } from '../db/orm.js';
 import { createLogger } from '../logging/logger.js';
 
 const log = createLogger('outbox');
@@ -53,7 +54,7 @@ export class OutboxRelay {
     private readonly bus: EventBus,
     private readonly opts: { pollMs?: number; batchSize?: number } = {},
   ) {
-    this.table = `"${orm.config.get('schema')}".outbox_events`;
+    this.table = schemaTable(orm, 'outbox_events');
     // Wake the relay as soon as a transaction that staged events commits. Tracked per entity manager (each
     // transaction has its own fork): with one flag for all, another transaction's commit (the relay's own
     // empty pass, say) cleared it between a flush and its commit, and the event then waited for the poll.
@@ -198,7 +199,7 @@ export function handlerWithBatch<T>(
  * each handler flushed and given a clean identity map, as if alone.
  */
 export function idempotentConsumer(orm: MikroORM, consumer: string, handlers: ConsumerHandlers): EventHandler {
-  const inbox = `"${orm.config.get('schema')}".processed_events`;
+  const inbox = schemaTable(orm, 'processed_events');
   const handle = async (event: EventEnvelope): Promise<void> => {
     const handler = handlers[event.type];
     if (!handler) return;

@@ -43,6 +43,17 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
+/** The answers both the HTTP route and the in-process path give before Apollo sees a request. */
+const tooLargeBody = (maxBytes: number) => ({ errors: [{ message: `Request body exceeds ${maxBytes} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] });
+const NOT_JSON_BODY = { errors: [{ message: 'Body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] };
+
+/** Apollo's response headers as a plain record. */
+function headerRecord(headers: HeaderMap): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const [k, v] of headers) record[k] = v;
+  return record;
+}
+
 async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | 'too-large'> {
   if (Number(req.headers['content-length'] ?? 0) > maxBytes) return 'too-large';
   const chunks: Buffer[] = [];
@@ -85,12 +96,7 @@ export function createHttpHost<C extends BaseContext>(opts: HttpHostOptions<C>):
     const body = await readBody(req, maxBodyBytes);
     if (body === 'too-large') {
       // Connection: close, as the rest of the body is not read.
-      return sendJson(
-        res,
-        413,
-        { errors: [{ message: `Request body exceeds ${maxBodyBytes} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] },
-        { connection: 'close' },
-      );
+      return sendJson(res, 413, tooLargeBody(maxBodyBytes), { connection: 'close' });
     }
     const route = opts.routes?.[path];
     if (route) return route(req, res, body);
@@ -106,7 +112,7 @@ export function createHttpHost<C extends BaseContext>(opts: HttpHostOptions<C>):
       try {
         parsed = JSON.parse(body.toString('utf8'));
       } catch {
-        return sendJson(res, 400, { errors: [{ message: 'Body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+        return sendJson(res, 400, NOT_JSON_BODY);
       }
     }
     if (opts.admit) {
@@ -122,9 +128,7 @@ export function createHttpHost<C extends BaseContext>(opts: HttpHostOptions<C>):
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body: parsed },
       context: () => opts.context(req),
     });
-    const outHeaders: Record<string, string> = {};
-    for (const [k, v] of response.headers) outHeaders[k] = v;
-    res.writeHead(response.status ?? 200, outHeaders);
+    res.writeHead(response.status ?? 200, headerRecord(response.headers));
     if (response.body.kind === 'complete') {
       res.end(response.body.string);
     } else {
@@ -160,30 +164,24 @@ export function createInProcessGraphQL<C extends BaseContext>(opts: HttpHostOpti
   if (opts.admit) throw new Error('a host that admits requests is served over HTTP only');
   const maxBodyBytes = opts.maxBodyBytes ?? MAX_BODY_BYTES;
   return async ({ headers, body }) => {
-    if (Buffer.byteLength(body) > maxBodyBytes) {
-      return inProcessJson(413, { errors: [{ message: `Request body exceeds ${maxBodyBytes} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] });
-    }
+    if (Buffer.byteLength(body) > maxBodyBytes) return inProcessJson(413, tooLargeBody(maxBodyBytes));
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
     } catch {
-      return inProcessJson(400, { errors: [{ message: 'Body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+      return inProcessJson(400, NOT_JSON_BODY);
     }
-    const headerMap = new HeaderMap();
-    for (const [k, v] of Object.entries(headers)) headerMap.set(k, v);
     const response = await opts.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: 'POST', headers: headerMap, search: '', body: parsed },
+      httpGraphQLRequest: { method: 'POST', headers: new HeaderMap(Object.entries(headers)), search: '', body: parsed },
       context: () => opts.context({ headers }),
     });
-    const outHeaders: Record<string, string> = {};
-    for (const [k, v] of response.headers) outHeaders[k] = v;
     let text: string;
     if (response.body.kind === 'complete') text = response.body.string;
     else {
       text = '';
       for await (const chunk of response.body.asyncIterator) text += chunk;
     }
-    return { status: response.status ?? 200, headers: outHeaders, body: text };
+    return { status: response.status ?? 200, headers: headerRecord(response.headers), body: text };
   };
 }
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { schemaTable } from '@tandem/platform';
 import { APPROVING_OUTCOMES, type DashboardCounts, type OutcomeCounts, type RiskBandCounts } from '../domain/decision-metrics.js';
 import type { ReportingWindow } from '../domain/reporting-window.js';
 import { ApplicationFact } from './application-fact.entity.js';
@@ -63,7 +64,7 @@ export class ApplicationFactRepository {
   constructor(private readonly em: EntityManager) {}
 
   private get table(): string {
-    return `"${this.em.config.get('schema')}".application_facts`;
+    return schemaTable(this.em, 'application_facts');
   }
 
   findFact(tenantId: string, applicationId: string): Promise<ApplicationFact | null> {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AuditRecorded } from '@tandem/platform';
+import { type AuditRecorded, schemaTable } from '@tandem/platform';
 import {
   type ChainedEntry,
   type ChainVerification,
@@ -93,7 +93,7 @@ export class AuditTrailRepository {
   constructor(private readonly em: EntityManager) {}
 
   private get table(): string {
-    return `"${this.em.config.get('schema')}".audit_trail`;
+    return schemaTable(this.em, 'audit_trail');
   }
 
   /**

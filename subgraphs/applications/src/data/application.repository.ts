@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type EntityManager, type FilterQuery, LockMode, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
-import { type ApplicationStatus, isUuid } from '@tandem/platform';
+import { type ApplicationStatus, isUuid, schemaTable } from '@tandem/platform';
 import DataLoader from 'dataloader';
 import { ApplicationRecord } from './application.entity.js';
 
@@ -94,7 +94,7 @@ export class ApplicationRepository {
   ): Promise<{ id: string; tenantId: string; status: ApplicationStatus; submittedAt: Date; from: ApplicationStatus } | null> {
     const moving = allowedFrom.filter((s) => s !== to);
     if (!isUuid(id) || moving.length === 0) return null;
-    const table = `"${this.em.config.get('schema')}".applications`;
+    const table = schemaTable(this.em, 'applications');
     const rows = await this.em.execute<{ from_status: ApplicationStatus; submitted_at: Date }[]>(
       `WITH held AS (SELECT id, status FROM ${table} WHERE id = ? AND tenant_id = ? FOR UPDATE)
        UPDATE ${table} AS a SET status = ?, updated_at = ? FROM held

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type EntityManager, LockMode, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import type { QueueEntryStatus } from '@tandem/platform';
-import { isUuid } from '@tandem/platform';
+import { isUuid, schemaTable } from '@tandem/platform';
 import DataLoader from 'dataloader';
 import type { DecisionPlan, ReviewCase, ScoreSnapshot } from '../domain/decision-rules.js';
 import type { SubmittedDocument } from '../domain/decision-workflow.js';
@@ -125,7 +125,7 @@ export class DecisionRepository {
   /** Whether the application has its final decision: one index probe (the partial unique index on final), no count. */
   async hasFinalDecision(tenantId: string, applicationId: string): Promise<boolean> {
     const rows = await this.em.execute(
-      `SELECT 1 FROM "${this.em.config.get('schema')}".decisions WHERE tenant_id = ? AND application_id = ? AND final LIMIT 1`,
+      `SELECT 1 FROM ${schemaTable(this.em, 'decisions')} WHERE tenant_id = ? AND application_id = ? AND final LIMIT 1`,
       [tenantId, applicationId],
     );
     return rows.length > 0;
@@ -295,7 +295,7 @@ export class DecisionRepository {
    */
   async applyCaseChange(tenantId: string, applicationId: string, change: CaseChange, changeAt: Date): Promise<boolean> {
     const applied = await this.em.execute<{ applied: number }[]>(
-      `INSERT INTO "${this.em.config.get('schema')}".review_cases AS c
+      `INSERT INTO ${schemaTable(this.em, 'review_cases')} AS c
          (tenant_id, application_id, entry_id, status, assignee_id, started_at, sla_deadline, last_change_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (tenant_id, application_id) DO UPDATE SET entry_id = EXCLUDED.entry_id, status = EXCLUDED.status,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { schemaTable } from '@tandem/platform';
 import type { WebhookEventType } from '../domain/webhook-signing.js';
 import { isDecisionId } from './decision.repository.js';
 import { WebhookDeliveryRecord, WebhookEndpointRecord } from './workflow.entities.js';
@@ -25,7 +26,7 @@ export class WebhookRepository {
   constructor(private readonly em: EntityManager) {}
 
   private get partnerClients(): string {
-    return `"${this.em.config.get('schema')}".partner_clients`;
+    return schemaTable(this.em, 'partner_clients');
   }
 
   /** Identity announced this API client in this tenant (a redelivery changes nothing). */
@@ -147,7 +148,7 @@ export class WebhookRepository {
   }
 
   private table(name: string): string {
-    return `"${this.em.config.get('schema')}".${name}`;
+    return schemaTable(this.em, name);
   }
 
   /** Dead letters of the tenant, newest first; of one client when given. */

@@ -66,7 +66,7 @@ export class PartnerResolver {
       name: d.name.trim(),
       kind: d.kind.trim(),
       url: d.url ?? null,
-      checklistItem: d.checklistItem == null ? null : d.checklistItem.trim(),
+      checklistItem: d.checklistItem?.trim() ?? null,
     }));
     const request = await ctx.em.transactional(async (tx) => {
       const repo = new DecisionRepository(tx);

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { schemaTable } from '@tandem/platform';
 import type { AutoAssignCandidate } from '../domain/auto-assign.js';
 import { AnalystRecord } from './analyst.entity.js';
 
@@ -52,10 +53,9 @@ export class AnalystRepository {
 
   /** Available analysts with their active (held, clock running) case counts, for the auto-assign plan. */
   async availableWithLoad(tenantId: string): Promise<AutoAssignCandidate[]> {
-    const schema = this.em.config.get('schema');
     const rows = await this.em.execute<{ analyst_id: string; active: string; last_assigned_at: Date | null }[]>(
       `SELECT a.analyst_id, a.last_assigned_at,
-              (SELECT count(*) FROM "${schema}".queue_entries e
+              (SELECT count(*) FROM ${schemaTable(this.em, 'queue_entries')} e
                 WHERE e.tenant_id = a.tenant_id AND e.assignee_id = a.analyst_id
                   AND e.status IN ('ASSIGNED','IN_PROGRESS') AND e.sla_paused_at IS NULL) AS active
          FROM ${this.table()} a WHERE a.tenant_id = ? AND a.available`,
@@ -69,6 +69,6 @@ export class AnalystRepository {
   }
 
   private table(): string {
-    return `"${this.em.config.get('schema')}".analysts`;
+    return schemaTable(this.em, 'analysts');
   }
 }

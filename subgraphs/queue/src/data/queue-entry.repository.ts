@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type EntityManager, type FilterQuery, LockMode, TransactionPropagation } from '@mikro-orm/postgresql';
-import { isUuid, type ModelRecommendation, Permission, type QueueEntryStatus } from '@tandem/platform';
+import { isUuid, type ModelRecommendation, Permission, type QueueEntryStatus, schemaTable } from '@tandem/platform';
 import DataLoader from 'dataloader';
 import type { BusinessCalendar } from '../domain/business-calendar.js';
 import { documentsSubmittedMessage } from '../domain/notifications.js';
@@ -699,7 +699,7 @@ export class QueueEntryRepository {
   }
 
   private table(): string {
-    return `"${this.em.config.get('schema')}".queue_entries`;
+    return schemaTable(this.em, 'queue_entries');
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DecisionOutcome } from '@tandem/platform';
-import { isUuid } from '@tandem/platform';
+import { isUuid, schemaTable } from '@tandem/platform';
 import type { DriftSeverity } from '../domain/drift-statistics.js';
 import { type AlertKind, type AlertStatus, DriftAlertRecord, DriftRunRecord } from './drift.entity.js';
 import { ApplicationDecisionRecord, type LoanOutcome, LoanOutcomeRecord } from './loan-outcome.entity.js';
@@ -89,7 +89,7 @@ export class MonitoringRepository {
   async upsertDecision(tenantId: string, applicationId: string, outcome: DecisionOutcome, automated: boolean, decidedAt: Date): Promise<void> {
     if (!isUuid(applicationId)) return;
     await this.em.execute(
-      `INSERT INTO "${this.em.config.get('schema')}".application_decisions AS d (tenant_id, application_id, outcome, automated, decided_at)
+      `INSERT INTO ${schemaTable(this.em, 'application_decisions')} AS d (tenant_id, application_id, outcome, automated, decided_at)
        VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (tenant_id, application_id) DO UPDATE SET outcome = EXCLUDED.outcome, automated = EXCLUDED.automated, decided_at = EXCLUDED.decided_at
        WHERE d.decided_at <= EXCLUDED.decided_at`,

@@ -7,11 +7,11 @@ import { ErrorMessage } from '../../ui/ErrorMessage';
 import { conditionLock } from './case-decisions';
 
 /** How each checklist item reads in the case view (ChecklistItemState). */
-const ITEM_STATE: Record<ChecklistItemState, { tick: string; done: boolean; label: string }> = {
-  REQUESTED: { tick: '○', done: false, label: 'requested' },
-  RECEIVED: { tick: '✓', done: true, label: 'received' },
-  MISSING: { tick: '!', done: false, label: 'not sent' },
-  UNMATCHED: { tick: '?', done: false, label: 'answered, not itemised' },
+const ITEM_STATE: Record<ChecklistItemState, { tick: string; tickClass: string; label: string }> = {
+  REQUESTED: { tick: '○', tickClass: 'tick', label: 'requested' },
+  RECEIVED: { tick: '✓', tickClass: 'tick tick-done', label: 'received' },
+  MISSING: { tick: '!', tickClass: 'tick tick-missing', label: 'not sent' },
+  UNMATCHED: { tick: '?', tickClass: 'tick', label: 'answered, not itemised' },
 };
 
 /** What the applicant was asked for, item by item, and what came back. */
@@ -34,7 +34,7 @@ export function DocumentsPanel({ decision }: { decision: Decision }) {
           const look = ITEM_STATE[state];
           return (
             <li key={item} data-testid="documents-item" data-state={state.toLowerCase()}>
-              <span className={look.done ? 'tick tick-done' : state === 'MISSING' ? 'tick tick-missing' : 'tick'} aria-hidden="true">
+              <span className={look.tickClass} aria-hidden="true">
                 {look.tick}
               </span>
               <span>{item}</span>
