@@ -1,5 +1,4 @@
-import { SignJWT, jwtVerify } from 'jose';
-import { hmacKey } from './hmac-key.js';
+import { signHs256Jwt, verifyHs256Jwt } from './hs256-jwt.js';
 import { VerifiedTokens } from './verified-tokens.js';
 import type { Caller } from './request-context.js';
 import type { Permission } from './permissions.js';
@@ -29,13 +28,23 @@ const verifiedAccessTokens = new VerifiedTokens<VerifiedAccessToken>(20_000);
 
 export async function issueAccessToken(claims: AccessTokenClaims, secret: string, ttlSeconds: number): Promise<string> {
   const now = Date.now();
-  return new SignJWT({ tid: claims.tenantId, knd: claims.kind, role: claims.role, perms: claims.permissions, ...(claims.sessionId ? { sid: claims.sessionId } : {}), iams: now })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(claims.sub)
-    .setIssuer(ISSUER)
-    .setIssuedAt(Math.floor(now / 1000))
-    .setExpirationTime(Math.floor(now / 1000) + ttlSeconds)
-    .sign(await hmacKey(secret));
+  const iat = Math.floor(now / 1000);
+  return signHs256Jwt(
+    {
+      tid: claims.tenantId,
+      knd: claims.kind,
+      role: claims.role,
+      perms: claims.permissions,
+      ...(claims.sessionId ? { sid: claims.sessionId } : {}),
+      iams: now,
+      sub: claims.sub,
+      iss: ISSUER,
+      iat,
+      exp: iat + ttlSeconds,
+    },
+    secret,
+    { typ: 'JWT' },
+  );
 }
 
 export async function verifyAccessToken(token: string, secret: string): Promise<Caller | null> {
@@ -49,23 +58,20 @@ const ownCopy = (v: VerifiedAccessToken): VerifiedAccessToken => ({ ...v, caller
 export async function readAccessToken(token: string, secret: string): Promise<VerifiedAccessToken | null> {
   const known = verifiedAccessTokens.get(token, secret);
   if (known) return ownCopy(known);
-  try {
-    const { payload } = await jwtVerify(token, await hmacKey(secret), { issuer: ISSUER, algorithms: ['HS256'] });
-    if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string' || !Array.isArray(payload.perms)) return null;
-    const verified: VerifiedAccessToken = {
-      caller: {
-        kind: payload.knd === 'client' ? 'client' : 'user',
-        id: payload.sub,
-        tenantId: payload.tid,
-        role: String(payload.role ?? ''),
-        permissions: payload.perms as Permission[],
-      },
-      sessionId: typeof payload.sid === 'string' ? payload.sid : undefined,
-      issuedAtMs: typeof payload.iams === 'number' ? payload.iams : (payload.iat ?? 0) * 1000,
-    };
-    verifiedAccessTokens.set(token, secret, verified, (payload.exp ?? 0) * 1000);
-    return ownCopy(verified);
-  } catch {
-    return null;
-  }
+  const payload = verifyHs256Jwt(token, secret, { issuer: ISSUER });
+  if (!payload) return null;
+  if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string' || !Array.isArray(payload.perms)) return null;
+  const verified: VerifiedAccessToken = {
+    caller: {
+      kind: payload.knd === 'client' ? 'client' : 'user',
+      id: payload.sub,
+      tenantId: payload.tid,
+      role: String(payload.role ?? ''),
+      permissions: payload.perms as Permission[],
+    },
+    sessionId: typeof payload.sid === 'string' ? payload.sid : undefined,
+    issuedAtMs: typeof payload.iams === 'number' ? payload.iams : (payload.iat ?? 0) * 1000,
+  };
+  verifiedAccessTokens.set(token, secret, verified, (payload.exp ?? 0) * 1000);
+  return ownCopy(verified);
 }

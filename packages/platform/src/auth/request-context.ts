@@ -1,5 +1,4 @@
-import { jwtVerify, SignJWT } from 'jose';
-import { hmacKey } from './hmac-key.js';
+import { signHs256Jwt, verifyHs256Jwt } from './hs256-jwt.js';
 import { VerifiedTokens } from './verified-tokens.js';
 import type { Permission } from './permissions.js';
 
@@ -21,13 +20,13 @@ export const INTERNAL_CONTEXT_HEADER = 'x-tandem-context';
 export const REQUEST_ID_HEADER = 'x-request-id';
 
 
+const INTERNAL_ISSUER = 'tandem-gateway';
+/** Long enough for any one request's subgraph calls, short enough that a leaked header is soon worthless. */
+const INTERNAL_CONTEXT_TTL_SECONDS = 60;
+
 export async function signInternalContext(caller: Caller, secret: string, requestId: string): Promise<string> {
-  return new SignJWT({ caller, rid: requestId })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuedAt()
-    .setIssuer('tandem-gateway')
-    .setExpirationTime('60s')
-    .sign(await hmacKey(secret));
+  const iat = Math.floor(Date.now() / 1000);
+  return signHs256Jwt({ caller, rid: requestId, iat, iss: INTERNAL_ISSUER, exp: iat + INTERNAL_CONTEXT_TTL_SECONDS }, secret);
 }
 
 /** Internal contexts already verified (one per client request, reused by every subgraph it reaches). */
@@ -36,16 +35,12 @@ const verifiedContexts = new VerifiedTokens<{ caller: Caller; requestId: string 
 export async function verifyInternalContext(token: string, secret: string): Promise<{ caller: Caller; requestId: string } | null> {
   const known = verifiedContexts.get(token, secret);
   if (known) return copyOf(known);
-  try {
-    const { payload } = await jwtVerify(token, await hmacKey(secret), { issuer: 'tandem-gateway', algorithms: ['HS256'] });
-    const caller = payload.caller as Caller | undefined;
-    if (!caller || !Array.isArray(caller.permissions)) return null;
-    const entry = { caller, requestId: String(payload.rid ?? '') };
-    verifiedContexts.set(token, secret, entry, (payload.exp ?? 0) * 1000);
-    return copyOf(entry);
-  } catch {
-    return null;
-  }
+  const payload = verifyHs256Jwt(token, secret, { issuer: INTERNAL_ISSUER });
+  const caller = payload?.caller as Caller | undefined;
+  if (!payload || !caller || typeof caller !== 'object' || !Array.isArray(caller.permissions)) return null;
+  const entry = { caller, requestId: String(payload.rid ?? '') };
+  verifiedContexts.set(token, secret, entry, (payload.exp ?? 0) * 1000);
+  return copyOf(entry);
 }
 
 /** Each request gets its own caller object: one resolver changing it must not change another request's. */
