@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { freePort } from '@tandem/platform';
+import { FrameStore } from './frame-store.js';
 import { type LeanSocket, leanConnect } from './lean-ws-client.js';
 import { percentile } from './load-runner.js';
 
@@ -224,7 +225,9 @@ export async function runFanoutBench(options: FanoutBenchOptions = {}): Promise<
     let stopping = false;
     // While the events run, a frame that starts as the server's `next` does ({"id":…) waits here, stamped, to be parsed afterwards.
     let deferring = false;
-    const deferred: { bytes: Buffer; at: number; operationId: string }[] = [];
+    // Room for every expected frame, allocated now so that no allocation (and no collection it would cause) lands in an event.
+    const deferred = new FrameStore(clients * events * 2, clients * events * 600);
+    const operationIds: string[] = [];
     const ID_FIRST = Buffer.from('{"id"');
     const takeNext = (message: { id?: string; payload?: { extensions?: { eventId?: string; occurredAt?: string } } }, operationId: string, at: number) => {
       const { eventId, occurredAt } = message.payload?.extensions ?? {};
@@ -240,6 +243,7 @@ export async function runFanoutBench(options: FanoutBenchOptions = {}): Promise<
     const connectOne = async (i: number) => {
       // Like graphql-ws clients, each operation id is a random UUID: every client's frames differ.
       const operationId = randomUUID();
+      operationIds[i] = operationId;
       let acked: () => void = () => {};
       const ack = new Promise<void>((r) => (acked = r));
       let socket: LeanSocket | undefined;
@@ -250,7 +254,7 @@ export async function runFanoutBench(options: FanoutBenchOptions = {}): Promise<
         onText: (bytes, at) => {
           if (deferring && bytes.compare(ID_FIRST, 0, ID_FIRST.length, 0, ID_FIRST.length) === 0) {
             // The bytes are in the client's shared read buffer: a copy waits.
-            deferred.push({ bytes: Buffer.from(bytes), at, operationId });
+            deferred.push(bytes, at, i);
             return;
           }
           const message = JSON.parse(bytes.toString()) as { type: string; id?: string };
@@ -315,16 +319,18 @@ export async function runFanoutBench(options: FanoutBenchOptions = {}): Promise<
     }
     const expectedDeliveries = caused * connected;
     const settleBy = Math.min(deadline, Date.now() + 10_000);
-    while (deliveries + deferred.length < expectedDeliveries && Date.now() < settleBy) await sleep(100);
+    while (deliveries + deferred.size < expectedDeliveries && Date.now() < settleBy) await sleep(100);
 
     const clientCpu = process.cpuUsage(clientCpuBefore);
     deferring = false;
     const parseCpuBefore = process.cpuUsage();
-    for (const { bytes, at, operationId } of deferred.splice(0)) {
+    deferred.forEach((bytes, at, client) => {
       const message = JSON.parse(bytes.toString()) as { type: string; id?: string };
-      if (message.type === 'next') takeNext(message, operationId, at);
+      if (message.type === 'next') takeNext(message, operationIds[client], at);
       else if (message.type === 'error') refused ??= JSON.stringify(message);
-    }
+    });
+    if (deferred.dropped) log(`fan-out: ${deferred.dropped} frames over the store's size were not kept`);
+    deferred.clear();
     const parseCpu = process.cpuUsage(parseCpuBefore);
     if (refused) throw new Error(`the gateway answered a subscription with an error: ${refused}`);
     const fanoutAfter = await metricsText();
