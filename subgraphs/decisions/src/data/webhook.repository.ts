@@ -72,7 +72,10 @@ export class WebhookRepository {
     data: Record<string, unknown> | (() => Promise<Record<string, unknown>>),
     at: Date,
   ): Promise<number> {
-    const endpoints = await this.em.find(WebhookEndpointRecord, { tenantId });
+    // Every decision asks, and only the client ids are needed: a plain read, not entities to hydrate and track.
+    const endpoints = await this.em.execute<{ client_id: string }[]>(`SELECT client_id FROM ${this.table('webhook_endpoints')} WHERE tenant_id = ?`, [
+      tenantId,
+    ]);
     if (endpoints.length === 0) return 0;
     // Built only when someone listens: a tenant without webhooks pays one indexed look-up per change.
     const payload = typeof data === 'function' ? await data() : data;
@@ -82,7 +85,7 @@ export class WebhookRepository {
       this.em.create(WebhookDeliveryRecord, {
         id,
         tenantId,
-        clientId: endpoint.clientId,
+        clientId: endpoint.client_id,
         eventType,
         body,
         status: 'PENDING',
