@@ -80,6 +80,7 @@ try {
       concurrency,
       openCases: Number(process.env.BENCH_OPEN_CASES ?? 10_000),
       decisionAnalysts: Number(process.env.BENCH_DECISION_ANALYSTS ?? 100),
+      decisionRate: Number(process.env.BENCH_DECISION_RATE ?? 300),
       log: (line) => console.log(`  ${line}`),
       // The profile's clock is the system's monotonic clock: print where each window lies on it, in µs.
       mark: profileArgs.length ? (label) => console.log(`  mark ${label} ${process.hrtime.bigint() / 1000n}`) : undefined,
