@@ -216,7 +216,10 @@ describe('decisions subgraph: decision flow', () => {
         }
       }`;
     const applicationId = await caseInProgress();
-    const typed = [{ kind: 'REDUCED_AMOUNT', amount: 8000 }, { kind: 'REDUCED_TERM', termMonths: 24 }];
+    const typed = [
+      { kind: 'REDUCED_AMOUNT', amount: 8000 },
+      { kind: 'REDUCED_TERM', termMonths: 24 },
+    ];
     const preview = await sg.call<{ approvalTermsPreview: Record<string, unknown> }>(analyst1, PREVIEW, { id: applicationId, typed });
     expect(preview.body.errors).toBeUndefined();
     expect(preview.body.data!.approvalTermsPreview).toEqual({
@@ -282,6 +285,27 @@ describe('decisions subgraph: decision flow', () => {
     // Another tenant's case of the same application id is its own row.
     expect(await repo().applyCaseChange('other-tenant', applicationId, change('PENDING', null), at(0))).toBe(true);
     expect((await held()).status).toBe('COMPLETED');
+
+    // The same rules for a batch in one statement: per application the newest change, of equal times the last.
+    const [first, second] = [randomUUID(), randomUUID()];
+    const batchChange = (applicationId: string, status: CaseChange['status'], assigneeId: string | null, minute: number) => ({
+      applicationId,
+      change: { ...change(status, assigneeId), entryId: `entry-${applicationId}` },
+      changeAt: at(minute),
+    });
+    const applied = await repo().applyCaseChanges('demo', [
+      batchChange(first, 'ASSIGNED', 'analyst-1', 1),
+      batchChange(first, 'IN_PROGRESS', 'analyst-1', 5),
+      batchChange(second, 'PENDING', null, 2),
+      batchChange(first, 'PENDING', null, 3), // older than the start before it
+      batchChange(first, 'COMPLETED', 'analyst-1', 5), // as new as the start: the later wins
+    ]);
+    expect(applied).toBe(2);
+    const caseOf = async (id: string) => (await sg.orm.em.fork().findOne(ReviewCaseRecord, { tenantId: 'demo', applicationId: id }))!;
+    expect(await caseOf(first)).toMatchObject({ status: 'COMPLETED', assigneeId: 'analyst-1', lastChangeAt: at(5) });
+    expect(await caseOf(second)).toMatchObject({ status: 'PENDING', assigneeId: null, lastChangeAt: at(2) });
+    // A batch of only stale changes changes nothing.
+    expect(await repo().applyCaseChanges('demo', [batchChange(first, 'ASSIGNED', 'analyst-2', 4)])).toBe(0);
   });
 
   describe('refusals', () => {

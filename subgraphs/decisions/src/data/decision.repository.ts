@@ -21,6 +21,37 @@ export interface DecisionFacts {
   alreadyDecided: boolean;
 }
 
+/** The facts, and the API clients of the tenant with a webhook (who hear of the decision). */
+export interface LockedDecisionFacts extends DecisionFacts {
+  webhookClientIds: string[];
+}
+
+/** One row of lockDecisionFacts: the score's and the case's columns (null without one), instants as epoch milliseconds. */
+interface DecisionFactsRow {
+  score_id: string | null;
+  model_version: string;
+  probability_of_default: number;
+  score: number;
+  risk_band: string;
+  route: ScoreSnapshot['route'];
+  route_reason: string;
+  model_recommendation: ScoreSnapshot['modelRecommendation'];
+  reason_codes: ScoreSnapshot['reasonCodes'];
+  loan_amount: string;
+  term_months: number;
+  scored_at_ms: number;
+  entry_id: string | null;
+  status: ReviewCase['status'];
+  assignee_id: string | null;
+  started_at_ms: number | null;
+  sla_deadline_ms: number;
+  already_decided: boolean;
+  webhook_client_ids: string[];
+}
+
+// timestamptz carries microseconds; an entity's Date keeps the milliseconds (as MikroORM's hydration does).
+const instant = (ms: number) => new Date(Math.floor(ms));
+
 export interface CaseChange {
   entryId: string;
   status: QueueEntryStatus;
@@ -76,17 +107,14 @@ export class DecisionRepository {
     tenantId: string,
     applicationId: string,
     judge: (facts: DecisionFacts) => DecisionPlan,
-    stageEvents: (em: EntityManager, record: DecisionRecord) => Promise<void>,
+    stageEvents: (em: EntityManager, record: DecisionRecord, webhookClientIds: readonly string[]) => Promise<void>,
   ): Promise<{ created: DecisionRecord } | { alreadyDecided: true }> {
     try {
       const created = await this.em.transactional(async (tx) => {
         const repo = new DecisionRepository(tx);
-        const score = await repo.lockScore(tenantId, applicationId);
-        const reviewCase = await tx.findOne(ReviewCaseRecord, { tenantId, applicationId });
-        const alreadyDecided = await repo.hasFinalDecision(tenantId, applicationId);
-        const plan = judge({ score: score && toScoreSnapshot(score), reviewCase: reviewCase && toReviewCase(reviewCase), alreadyDecided });
-        const record = repo.createDecision(tenantId, applicationId, plan, score);
-        await stageEvents(tx, record);
+        const facts = await repo.lockDecisionFacts(tenantId, applicationId);
+        const record = repo.createDecision(tenantId, applicationId, judge(facts), facts.score);
+        await stageEvents(tx, record, facts.webhookClientIds);
         return record;
       });
       return { created };
@@ -118,22 +146,74 @@ export class DecisionRepository {
     return score && toScoreSnapshot(score);
   }
 
+  /**
+   * Locks the application's score row and reads, in the same statement, everything a decision is judged on
+   * and who must hear of it: one round trip where there were four (each one costs both processes a wake-up).
+   * Call inside a transaction. Without a score there is no row to lock, as with lockScore.
+   */
+  async lockDecisionFacts(tenantId: string, applicationId: string): Promise<LockedDecisionFacts> {
+    const t = (table: string) => schemaTable(this.em, table);
+    const epochMs = (column: string) => `(extract(epoch FROM ${column}) * 1000)::float8`;
+    const [row] = await this.em.execute<DecisionFactsRow[]>(
+      `WITH held AS (SELECT * FROM ${t('application_scores')} WHERE tenant_id = ? AND application_id = ? FOR UPDATE)
+       SELECT s.score_id, s.model_version, s.probability_of_default, s.score, s.risk_band, s.route, s.route_reason,
+              s.model_recommendation, s.reason_codes, s.loan_amount, s.term_months, ${epochMs('s.scored_at')} AS scored_at_ms,
+              c.entry_id, c.status, c.assignee_id, ${epochMs('c.started_at')} AS started_at_ms, ${epochMs('c.sla_deadline')} AS sla_deadline_ms,
+              EXISTS (SELECT 1 FROM ${t('decisions')} WHERE tenant_id = ? AND application_id = ? AND final) AS already_decided,
+              ARRAY(SELECT client_id FROM ${t('webhook_endpoints')} WHERE tenant_id = ? ORDER BY client_id) AS webhook_client_ids
+         FROM (SELECT 1) AS one
+         LEFT JOIN held s ON true
+         LEFT JOIN ${t('review_cases')} c ON c.tenant_id = ? AND c.application_id = ?`,
+      [tenantId, applicationId, tenantId, applicationId, tenantId, tenantId, applicationId],
+    );
+    return {
+      score:
+        row.score_id === null
+          ? null
+          : {
+              scoreId: row.score_id,
+              modelVersion: row.model_version,
+              probabilityOfDefault: row.probability_of_default,
+              score: row.score,
+              riskBand: row.risk_band,
+              route: row.route,
+              routeReason: row.route_reason,
+              modelRecommendation: row.model_recommendation,
+              reasonCodes: row.reason_codes,
+              loanAmount: Number(row.loan_amount),
+              termMonths: row.term_months,
+              scoredAt: instant(row.scored_at_ms),
+            },
+      reviewCase:
+        row.entry_id === null
+          ? null
+          : {
+              entryId: row.entry_id,
+              status: row.status,
+              assigneeId: row.assignee_id,
+              startedAt: row.started_at_ms === null ? null : instant(row.started_at_ms),
+              slaDeadline: instant(row.sla_deadline_ms),
+            },
+      alreadyDecided: row.already_decided,
+      webhookClientIds: row.webhook_client_ids,
+    };
+  }
+
   lockScore(tenantId: string, applicationId: string): Promise<ScoreSnapshotRecord | null> {
     return this.em.findOne(ScoreSnapshotRecord, { tenantId, applicationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   }
 
   /** Whether the application has its final decision: one index probe (the partial unique index on final), no count. */
   async hasFinalDecision(tenantId: string, applicationId: string): Promise<boolean> {
-    const rows = await this.em.execute(
-      `SELECT 1 FROM ${schemaTable(this.em, 'decisions')} WHERE tenant_id = ? AND application_id = ? AND final LIMIT 1`,
-      [tenantId, applicationId],
-    );
+    const rows = await this.em.execute(`SELECT 1 FROM ${schemaTable(this.em, 'decisions')} WHERE tenant_id = ? AND application_id = ? AND final LIMIT 1`, [
+      tenantId,
+      applicationId,
+    ]);
     return rows.length > 0;
   }
 
   /** Adds a decision to the unit of work; it is written when the caller's transaction flushes. */
-  createDecision(tenantId: string, applicationId: string, plan: DecisionPlan, score: ScoreSnapshotRecord | null): DecisionRecord {
-    const snapshot = score && toScoreSnapshot(score);
+  createDecision(tenantId: string, applicationId: string, plan: DecisionPlan, snapshot: ScoreSnapshot | null): DecisionRecord {
     const id = randomUUID();
     for (const [position, c] of plan.conditions.entries()) {
       this.em.create(ConditionRecord, {
@@ -294,18 +374,43 @@ export class DecisionRepository {
    * a write through the unit of work: every decision causes one of these.
    */
   async applyCaseChange(tenantId: string, applicationId: string, change: CaseChange, changeAt: Date): Promise<boolean> {
+    return (await this.applyCaseChanges(tenantId, [{ applicationId, change, changeAt }])) > 0;
+  }
+
+  /**
+   * A batch of case changes in one statement (the consumer's batch under load), with the result of one
+   * applyCaseChange each in any order: of one application's changes only the newest is written (of equal
+   * times the last, as `<=` lets it overwrite). Returns how many cases changed.
+   */
+  async applyCaseChanges(tenantId: string, changes: readonly { applicationId: string; change: CaseChange; changeAt: Date }[]): Promise<number> {
+    const newest = new Map<string, (typeof changes)[number]>();
+    for (const c of changes) {
+      const held = newest.get(c.applicationId);
+      if (!held || c.changeAt.getTime() >= held.changeAt.getTime()) newest.set(c.applicationId, c);
+    }
+    if (newest.size === 0) return 0;
+    const rows = [...newest.values()];
     const applied = await this.em.execute<{ applied: number }[]>(
       `INSERT INTO ${schemaTable(this.em, 'review_cases')} AS c
          (tenant_id, application_id, entry_id, status, assignee_id, started_at, sla_deadline, last_change_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
        ON CONFLICT (tenant_id, application_id) DO UPDATE SET entry_id = EXCLUDED.entry_id, status = EXCLUDED.status,
          assignee_id = EXCLUDED.assignee_id, started_at = EXCLUDED.started_at, sla_deadline = EXCLUDED.sla_deadline,
          last_change_at = EXCLUDED.last_change_at
        WHERE c.last_change_at <= EXCLUDED.last_change_at
        RETURNING 1 AS applied`,
-      [tenantId, applicationId, change.entryId, change.status, change.assigneeId, change.startedAt, change.slaDeadline, changeAt],
+      rows.flatMap(({ applicationId, change, changeAt }) => [
+        tenantId,
+        applicationId,
+        change.entryId,
+        change.status,
+        change.assigneeId,
+        change.startedAt,
+        change.slaDeadline,
+        changeAt,
+      ]),
     );
-    return applied.length > 0;
+    return applied.length;
   }
 }
 

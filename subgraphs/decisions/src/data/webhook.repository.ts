@@ -23,7 +23,11 @@ export interface ClaimedDelivery {
  * outbox relay does, because it drains one table for everyone.
  */
 export class WebhookRepository {
-  constructor(private readonly em: EntityManager) {}
+  /** `knownClientIds`: the tenant's clients with an endpoint, when the caller's transaction has already read them (under its lock). */
+  constructor(
+    private readonly em: EntityManager,
+    private readonly knownClientIds?: readonly string[],
+  ) {}
 
   private get partnerClients(): string {
     return schemaTable(this.em, 'partner_clients');
@@ -73,19 +77,21 @@ export class WebhookRepository {
     at: Date,
   ): Promise<number> {
     // Every decision asks, and only the client ids are needed: a plain read, not entities to hydrate and track.
-    const endpoints = await this.em.execute<{ client_id: string }[]>(`SELECT client_id FROM ${this.table('webhook_endpoints')} WHERE tenant_id = ?`, [
-      tenantId,
-    ]);
-    if (endpoints.length === 0) return 0;
+    const clientIds =
+      this.knownClientIds ??
+      (await this.em.execute<{ client_id: string }[]>(`SELECT client_id FROM ${this.table('webhook_endpoints')} WHERE tenant_id = ?`, [tenantId])).map(
+        (e) => e.client_id,
+      );
+    if (clientIds.length === 0) return 0;
     // Built only when someone listens: a tenant without webhooks pays one indexed look-up per change.
     const payload = typeof data === 'function' ? await data() : data;
-    for (const endpoint of endpoints) {
+    for (const clientId of clientIds) {
       const id = randomUUID();
       const body = JSON.stringify({ id, type: eventType, tenantId, createdAt: at.toISOString(), data: payload });
       this.em.create(WebhookDeliveryRecord, {
         id,
         tenantId,
-        clientId: endpoint.client_id,
+        clientId,
         eventType,
         body,
         status: 'PENDING',
@@ -94,7 +100,7 @@ export class WebhookRepository {
         createdAt: at,
       });
     }
-    return endpoints.length;
+    return clientIds.length;
   }
 
   /**

@@ -11,6 +11,7 @@ import {
   DecisionTopic,
   type DocumentsSubmitted,
   type EventEnvelope,
+  handlerWithBatch,
   type OverrideRejected,
   type QueueEntryChanged,
   recordEvent,
@@ -75,10 +76,16 @@ async function decisionNotice(em: EntityManager, record: DecisionRecord): Promis
  * bus, its audit entry, and the partner's webhook when the decision takes effect for them (an
  * override waits for its review) or asks them for documents.
  */
-export async function stageDecisionNotices(em: EntityManager, record: DecisionRecord, actor: Pick<Caller, 'kind' | 'id'>, requestId?: string): Promise<void> {
+export async function stageDecisionNotices(
+  em: EntityManager,
+  record: DecisionRecord,
+  actor: Pick<Caller, 'kind' | 'id'>,
+  requestId?: string,
+  webhookClientIds?: readonly string[],
+): Promise<void> {
   stageDecisionMade(em, record, requestId);
   auditDecided(em, record, actor, requestId);
-  const webhooks = new WebhookRepository(em);
+  const webhooks = new WebhookRepository(em, webhookClientIds);
   if (record.outcome === 'DOCUMENTS_REQUESTED') {
     await webhooks.stageDeliveries(
       record.tenantId,
@@ -210,6 +217,31 @@ function snapshotFromEvent(e: EventEnvelope<ApplicationScored>): ScoreSnapshot {
   };
 }
 
+async function applyCaseChanges(em: EntityManager, events: readonly EventEnvelope<QueueEntryChanged>[]): Promise<void> {
+  const byTenant = new Map<string, EventEnvelope<QueueEntryChanged>[]>();
+  for (const e of events) byTenant.set(e.tenantId, [...(byTenant.get(e.tenantId) ?? []), e]);
+  for (const [tenantId, ofTenant] of byTenant) {
+    await new DecisionRepository(em).applyCaseChanges(
+      tenantId,
+      ofTenant.map((e) => {
+        const p = e.payload;
+        const changeAt = parseInstant(e.occurredAt, new Date());
+        return {
+          applicationId: p.applicationId,
+          change: {
+            entryId: p.entryId,
+            status: p.status,
+            assigneeId: p.assigneeId ?? null,
+            startedAt: p.startedAt ? parseInstant(p.startedAt, changeAt) : null,
+            slaDeadline: parseInstant(p.slaDeadline, changeAt),
+          },
+          changeAt,
+        };
+      }),
+    );
+  }
+}
+
 /**
  * Consumed: the score (what decisions are checked against, and the routing
  * policy's verdict) and the queue's case (who may decide, since when).
@@ -227,7 +259,7 @@ export function decisionConsumers(): ConsumerHandlers {
       // Nor once a human has the application (an override under review or rejected, a contest): people decide it from then on.
       const plan = planAutomatedDecision(toScoreSnapshot(held), await repo.isInHumanHands(e.tenantId, applicationId));
       if (!plan) return;
-      const record = repo.createDecision(e.tenantId, applicationId, plan, held);
+      const record = repo.createDecision(e.tenantId, applicationId, plan, toScoreSnapshot(held));
       // The routing policy decided, in reaction to the score.
       await stageDecisionNotices(em, record, systemCaller(Topic.ApplicationScored), e.requestId);
       log.info({ applicationId, decisionId: record.id, outcome: record.outcome }, 'automated decision');
@@ -235,21 +267,10 @@ export function decisionConsumers(): ConsumerHandlers {
     // Which API clients the tenant has: a webhook is set for those only.
     [Topic.ApiClientRegistered]: async (em, e: EventEnvelope<ApiClientRegistered>) =>
       new WebhookRepository(em).registerClient(e.tenantId, e.payload.clientId, e.payload.name),
-    [Topic.QueueEntryChanged]: async (em, e: EventEnvelope<QueueEntryChanged>) => {
-      const p = e.payload;
-      const changeAt = parseInstant(e.occurredAt, new Date());
-      await new DecisionRepository(em).applyCaseChange(
-        e.tenantId,
-        p.applicationId,
-        {
-          entryId: p.entryId,
-          status: p.status,
-          assigneeId: p.assigneeId ?? null,
-          startedAt: p.startedAt ? parseInstant(p.startedAt, changeAt) : null,
-          slaDeadline: parseInstant(p.slaDeadline, changeAt),
-        },
-        changeAt,
-      );
-    },
+    // The case projection: nothing else here writes it, so a batch of changes (under load) is one statement per tenant.
+    [Topic.QueueEntryChanged]: handlerWithBatch<QueueEntryChanged>(
+      (em, e) => applyCaseChanges(em, [e]),
+      (em, events) => applyCaseChanges(em, events),
+    ),
   };
 }

@@ -151,7 +151,7 @@ export class DecisionResolver {
             if (Date.now() < catchUpUntil && mayBeCatchingUp({ ...facts, deciderId })) throw new CatchingUp('the case view may be behind the queue');
             throw refusalError(verdict.refusal);
           },
-          (em, record) => stageDecisionNotices(em, record, ctx.caller, ctx.requestId),
+          (em, record, webhookClientIds) => stageDecisionNotices(em, record, ctx.caller, ctx.requestId, webhookClientIds),
         );
       } catch (err) {
         if (!(err instanceof CatchingUp)) throw err;
