@@ -1,12 +1,13 @@
 import 'reflect-metadata';
-import { MikroORM, type EntityManager, type Options } from '@mikro-orm/postgresql';
-import { Migrator } from '@mikro-orm/migrations';
-import type { Migration } from '@mikro-orm/migrations';
 import type { Constructor } from '@mikro-orm/core';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
+import type { Migration } from '@mikro-orm/migrations';
+import { Migrator } from '@mikro-orm/migrations';
+import { type EntityManager, MikroORM, type Options } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import { OutboxEvent, PlatformTablesMigration, ProcessedEvent } from '../events/outbox-tables.js';
 import { createLogger } from '../logging/logger.js';
-import { OutboxEvent, ProcessedEvent, PlatformTablesMigration } from '../events/outbox-tables.js';
+import { deferBeginOnPool } from './deferred-begin.js';
 
 export type { EntityManager };
 export type Orm = MikroORM;
@@ -51,6 +52,8 @@ export async function openSubgraphDatabase(opts: SubgraphDatabaseOptions): Promi
     dataloader: true,
     allowGlobalContext: false,
     pool: { min: 0, max: opts.poolSize ?? 10 },
+    // A transaction's `begin` travels with its first statement: one round trip fewer per transaction.
+    driverOptions: { onPoolCreated: (pool: pg.Pool) => deferBeginOnPool(pool) },
     debug: opts.debug ?? false,
     migrations: {
       tableName: 'mikro_orm_migrations',
