@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  Topic,
   type ApplicationScored,
   type ApplicationStatus,
   type ApplicationStatusChanged,
@@ -10,8 +8,10 @@ import {
   type EventEnvelope,
   type ModelRecommendation,
   type Route,
+  Topic,
 } from '@tandem/platform';
 import { startSubgraphForTest, testCaller } from '@tandem/platform/testing';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ApplicationFactRepository } from '../src/data/application-fact.repository.js';
 import { analyticsSubgraph } from '../src/server.js';
 
@@ -68,7 +68,15 @@ function scored(
 function decided(
   tenantId: string,
   applicationId: string,
-  d: { outcome: DecisionOutcome; automated: boolean; decidedAt: string; isOverride?: boolean; overrideStatus?: DecisionMade['overrideStatus']; reviewSeconds?: number | null; withinSla?: boolean | null },
+  d: {
+    outcome: DecisionOutcome;
+    automated: boolean;
+    decidedAt: string;
+    isOverride?: boolean;
+    overrideStatus?: DecisionMade['overrideStatus'];
+    reviewSeconds?: number | null;
+    withinSla?: boolean | null;
+  },
 ) {
   return envelope<DecisionMade>(Topic.DecisionMade, tenantId, 'decisions', d.decidedAt, {
     decisionId: randomUUID(),
@@ -120,8 +128,24 @@ const tenantAEvents: EventEnvelope<unknown>[] = [
   // a4: an override (model said decline) approved by a senior; the senior's event arrives before the analyst's older one.
   scored(TENANT_A, a.a4, sub.a4, { band: 'D', pd: 0.3, route: 'HUMAN_REVIEW', recommendation: 'DECLINE', amount: 8000 }),
   statusChanged(TENANT_A, a.a4, sub.a4, 'SCORING', 'REVIEW', after(sub.a4, 1)),
-  decided(TENANT_A, a.a4, { outcome: 'APPROVED', automated: false, decidedAt: after(sub.a4, 120), isOverride: true, overrideStatus: 'APPROVED', reviewSeconds: 900, withinSla: false }),
-  decided(TENANT_A, a.a4, { outcome: 'APPROVED', automated: false, decidedAt: after(sub.a4, 30), isOverride: true, overrideStatus: 'PENDING', reviewSeconds: 900, withinSla: false }),
+  decided(TENANT_A, a.a4, {
+    outcome: 'APPROVED',
+    automated: false,
+    decidedAt: after(sub.a4, 120),
+    isOverride: true,
+    overrideStatus: 'APPROVED',
+    reviewSeconds: 900,
+    withinSla: false,
+  }),
+  decided(TENANT_A, a.a4, {
+    outcome: 'APPROVED',
+    automated: false,
+    decidedAt: after(sub.a4, 30),
+    isOverride: true,
+    overrideStatus: 'PENDING',
+    reviewSeconds: 900,
+    withinSla: false,
+  }),
   statusChanged(TENANT_A, a.a4, sub.a4, 'REVIEW', 'APPROVED', after(sub.a4, 120)),
   // a5: waiting for review; rescored (C is the newer score, delivered before the older D), and a stale SCORING status arrives last.
   scored(TENANT_A, a.a5, sub.a5, { band: 'C', pd: 0.22, route: 'HUMAN_REVIEW', recommendation: 'REVIEW', amount: 7000, scoredAt: after(sub.a5, 10) }),
@@ -131,7 +155,15 @@ const tenantAEvents: EventEnvelope<unknown>[] = [
   // a6: an override awaiting a senior: not a decision yet, still pending review.
   scored(TENANT_A, a.a6, sub.a6, { band: 'D', pd: 0.33, route: 'HUMAN_REVIEW', recommendation: 'DECLINE', amount: 9000 }),
   statusChanged(TENANT_A, a.a6, sub.a6, 'SCORING', 'REVIEW', after(sub.a6, 1)),
-  decided(TENANT_A, a.a6, { outcome: 'APPROVED', automated: false, decidedAt: after(sub.a6, 50), isOverride: true, overrideStatus: 'PENDING', reviewSeconds: 700, withinSla: true }),
+  decided(TENANT_A, a.a6, {
+    outcome: 'APPROVED',
+    automated: false,
+    decidedAt: after(sub.a6, 50),
+    isOverride: true,
+    overrideStatus: 'PENDING',
+    reviewSeconds: 700,
+    withinSla: true,
+  }),
   // a7: a human decline, delivered twice.
   scored(TENANT_A, a.a7, sub.a7, { band: 'B', pd: 0.08, route: 'HUMAN_REVIEW', recommendation: 'REVIEW', amount: 15000 }),
   a7Decision,
@@ -144,8 +176,24 @@ const tenantAEvents: EventEnvelope<unknown>[] = [
   // a9: an override the senior rejected: the case went back to the analyst, who then declined — a decision, not an override.
   scored(TENANT_A, a.a9, sub.a9, { band: 'E', pd: 0.45, route: 'HUMAN_REVIEW', recommendation: 'DECLINE', amount: 25000 }),
   statusChanged(TENANT_A, a.a9, sub.a9, 'SCORING', 'REVIEW', after(sub.a9, 1)),
-  decided(TENANT_A, a.a9, { outcome: 'APPROVED', automated: false, decidedAt: after(sub.a9, 40), isOverride: true, overrideStatus: 'PENDING', reviewSeconds: 400, withinSla: true }),
-  decided(TENANT_A, a.a9, { outcome: 'APPROVED', automated: false, decidedAt: after(sub.a9, 90), isOverride: true, overrideStatus: 'REJECTED', reviewSeconds: 400, withinSla: true }),
+  decided(TENANT_A, a.a9, {
+    outcome: 'APPROVED',
+    automated: false,
+    decidedAt: after(sub.a9, 40),
+    isOverride: true,
+    overrideStatus: 'PENDING',
+    reviewSeconds: 400,
+    withinSla: true,
+  }),
+  decided(TENANT_A, a.a9, {
+    outcome: 'APPROVED',
+    automated: false,
+    decidedAt: after(sub.a9, 90),
+    isOverride: true,
+    overrideStatus: 'REJECTED',
+    reviewSeconds: 400,
+    withinSla: true,
+  }),
   decided(TENANT_A, a.a9, { outcome: 'DECLINED', automated: false, decidedAt: after(sub.a9, 150), reviewSeconds: 400, withinSla: true }),
   statusChanged(TENANT_A, a.a9, sub.a9, 'REVIEW', 'DECLINED', after(sub.a9, 150)),
   // a10: submitted, not scored yet.
@@ -179,7 +227,11 @@ const outcomes = (approved: number, withConditions: number, declined: number, do
   { outcome: 'DOCUMENTS_REQUESTED', count: documents },
 ];
 
-describe('analytics subgraph: decisionDashboard', () => {
+// The same events one at a time and as one batch (as the relay hands them over under load): the facts must not differ.
+describe.each([
+  ['one event at a time', false],
+  ['in one batch', true],
+])('analytics subgraph: decisionDashboard, events delivered %s', (_delivery, asOneBatch) => {
   let sg: Awaited<ReturnType<typeof startSubgraphForTest>>;
   const manager = (tenantId: string) => testCaller('senior_analyst', tenantId);
   const dashboard = async (tenantId: string, window: { from: string; to: string }) => {
@@ -192,7 +244,10 @@ describe('analytics subgraph: decisionDashboard', () => {
     sg = await startSubgraphForTest(analyticsSubgraph, inject('databaseUrl'));
     // Interleave the tenants, as a shared bus would.
     const all = tenantAEvents.flatMap((e, i) => (tenantBEvents[i] ? [e, tenantBEvents[i]] : [e]));
-    for (const event of all) await sg.bus.publish(event as EventEnvelope);
+    if (asOneBatch) {
+      const { error } = await sg.bus.publishBatch(all as EventEnvelope[]);
+      if (error) throw error;
+    } else for (const event of all) await sg.bus.publish(event as EventEnvelope);
     // Wait until every distinct event has been handled (the inbox holds one row per event).
     const distinct = new Set(all.map((e) => e.id)).size;
     const inbox = `"${sg.orm.config.get('schema')}".processed_events`;
@@ -306,10 +361,24 @@ describe('analytics subgraph: decisionDashboard', () => {
     });
     // February holds only o1, the millisecond before March.
     const february = await dashboard(TENANT_A, { from: '2025-02-01T00:00:00.000Z', to: MARCH.from });
-    expect(february).toMatchObject({ totalApplications: 1, decisions: 1, automatedDecisions: 1, approvalRate: 1, averageReviewSeconds: null, slaComplianceRate: null });
+    expect(february).toMatchObject({
+      totalApplications: 1,
+      decisions: 1,
+      automatedDecisions: 1,
+      approvalRate: 1,
+      averageReviewSeconds: null,
+      slaComplianceRate: null,
+    });
     // o2 was submitted exactly at March's `to`, so it belongs to April.
     const april = await dashboard(TENANT_A, { from: MARCH.to, to: '2025-05-01T00:00:00.000Z' });
-    expect(april).toMatchObject({ totalApplications: 1, decisions: 1, humanDecisions: 1, averageReviewSeconds: 50, slaComplianceRate: 1, byOutcome: outcomes(0, 0, 1, 0) });
+    expect(april).toMatchObject({
+      totalApplications: 1,
+      decisions: 1,
+      humanDecisions: 1,
+      averageReviewSeconds: 50,
+      slaComplianceRate: 1,
+      byOutcome: outcomes(0, 0, 1, 0),
+    });
   });
 
   it('answers an empty window with zero counts, zero decision rates and null human-review figures', async () => {

@@ -88,16 +88,15 @@ export const auditsOf = (sg: TestSubgraph, tenantId: string, entityType: string)
     .filter((e) => e.type === AuditTopic.AuditRecorded && e.tenantId === tenantId && (e.payload as unknown as AuditRecorded).entityType === entityType)
     .map((e) => e.payload as unknown as AuditRecorded);
 
-/** Publishes a decision.made as the decisions subgraph would. */
-export async function publishDecision(
-  sg: TestSubgraph,
+/** The decisions subgraph's DecisionMade for an application (by an analyst unless `automated`). */
+export function decisionEvent(
   tenantId: string,
   applicationId: string,
   outcome: DecisionOutcome,
   decidedAt = new Date(),
   automated = false,
-): Promise<void> {
-  const event = newEnvelope<DecisionMade>('decisions', Topic.DecisionMade, tenantId, {
+): EventEnvelope<DecisionMade> {
+  return newEnvelope<DecisionMade>('decisions', Topic.DecisionMade, tenantId, {
     decisionId: randomUUID(),
     applicationId,
     outcome,
@@ -109,6 +108,18 @@ export async function publishDecision(
     decidedAt: decidedAt.toISOString(),
     withinSla: true,
   });
+}
+
+export async function publishDecision(
+  sg: TestSubgraph,
+  tenantId: string,
+  applicationId: string,
+  outcome: DecisionOutcome,
+  decidedAt = new Date(),
+  automated = false,
+): Promise<void> {
+  // Published as the decisions subgraph would.
+  const event = decisionEvent(tenantId, applicationId, outcome, decidedAt, automated);
   await sg.bus.publish(untyped(event));
 }
 

@@ -7,7 +7,18 @@ import { ApplicationDecisionRecord } from '../src/data/loan-outcome.entity.js';
 import { recommend } from '../src/domain/routing.js';
 import { runScheduledMonitoring } from '../src/jobs/monitoring-job.js';
 import { type ScoringServices, scoringSubgraph } from '../src/server.js';
-import { auditsOf, baselineVectors, PROMOTE, publishDecision, REGISTER, submitAndScore, submittedInput, type TestSubgraph, until } from './helpers.js';
+import {
+  auditsOf,
+  baselineVectors,
+  decisionEvent,
+  PROMOTE,
+  publishDecision,
+  REGISTER,
+  submitAndScore,
+  submittedInput,
+  type TestSubgraph,
+  until,
+} from './helpers.js';
 
 const FEATURES = 'feature kind sampleSize bins psi severity ks ksPValue chiSquare chiSquareDegreesOfFreedom chiSquarePValue';
 const RUN = /* GraphQL */ `
@@ -174,6 +185,27 @@ describe('monitoring: drift, fairness, outcomes, policy simulation, similar case
     expect(await stored()).toMatchObject({ outcome: 'DECLINED', automated: true, decidedAt: at(30) });
     await publishDecision(sg, tenant, 'not-a-uuid', 'APPROVED');
     expect(await sg.orm.em.fork().count(ApplicationDecisionRecord, { tenantId: tenant })).toBe(1);
+  });
+
+  it('keeps the same latest decisions when they arrive as one batch (one statement for all)', async () => {
+    const tenant = 'latest-decision-batch';
+    const [first, second] = [randomUUID(), randomUUID()];
+    const at = (minute: number) => new Date(Date.UTC(2026, 10, 22, 11, minute));
+    const { error } = await sg.bus.publishBatch(
+      [
+        decisionEvent(tenant, first, 'APPROVED', at(20)),
+        decisionEvent(tenant, second, 'DECLINED', at(5), true),
+        decisionEvent(tenant, first, 'DECLINED', at(10), true), // older than the one before it
+        decisionEvent(tenant, first, 'APPROVED_WITH_CONDITIONS', at(20)), // as new: the later of the two wins
+        decisionEvent(tenant, 'not-a-uuid', 'APPROVED'),
+      ].map((e) => e as unknown as EventEnvelope),
+    );
+    expect(error).toBeUndefined();
+    const rows = await sg.orm.em.fork().find(ApplicationDecisionRecord, { tenantId: tenant }, { orderBy: { decidedAt: 'asc' } });
+    expect(rows.map((r) => [r.applicationId, r.outcome, r.automated, r.decidedAt])).toEqual([
+      [second, 'DECLINED', true, at(5)],
+      [first, 'APPROVED_WITH_CONDITIONS', false, at(20)],
+    ]);
   });
 
   describe('with decisions and outcomes', () => {

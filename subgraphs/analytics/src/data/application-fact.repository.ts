@@ -41,10 +41,22 @@ export interface DecisionFact {
  */
 function latestWins(stamp: string, columns: string[]): string {
   const newer = `(f.${stamp} IS NULL OR EXCLUDED.${stamp} >= f.${stamp})`;
-  return [
-    ...columns.map((c) => `${c} = CASE WHEN ${newer} THEN EXCLUDED.${c} ELSE f.${c} END`),
-    `${stamp} = GREATEST(f.${stamp}, EXCLUDED.${stamp})`,
-  ].join(',\n      ');
+  return [...columns.map((c) => `${c} = CASE WHEN ${newer} THEN EXCLUDED.${c} ELSE f.${c} END`), `${stamp} = GREATEST(f.${stamp}, EXCLUDED.${stamp})`].join(
+    ',\n      ',
+  );
+}
+
+/**
+ * One fact per application, the one a sequence of single upserts would leave: the newest by `stamp`, and of
+ * equal stamps the last (latestWins lets an equal stamp overwrite). A statement may not upsert a row twice.
+ */
+export function newestPerApplication<T extends { applicationId: string }>(facts: readonly T[], stamp: (fact: T) => Date): T[] {
+  const newest = new Map<string, T>();
+  for (const fact of facts) {
+    const held = newest.get(fact.applicationId);
+    if (!held || stamp(fact).getTime() >= stamp(held).getTime()) newest.set(fact.applicationId, fact);
+  }
+  return [...newest.values()];
 }
 
 // The vocabulary of decision-metrics.ts, in SQL.
@@ -71,40 +83,71 @@ export class ApplicationFactRepository {
     return this.em.findOne(ApplicationFact, { tenantId, applicationId });
   }
 
-  async recordStatus(tenantId: string, s: StatusFact): Promise<void> {
+  recordStatus(tenantId: string, s: StatusFact): Promise<void> {
+    return this.recordStatuses(tenantId, [s]);
+  }
+
+  recordScore(tenantId: string, s: ScoreFact): Promise<void> {
+    return this.recordScores(tenantId, [s]);
+  }
+
+  recordDecision(tenantId: string, d: DecisionFact): Promise<void> {
+    return this.recordDecisions(tenantId, [d]);
+  }
+
+  // The plural forms take a batch of one kind in one statement (a consumer's batch under load): the result is
+  // that of one upsert per fact in any order, because each column group keeps its newest values (latestWins).
+
+  async recordStatuses(tenantId: string, facts: readonly StatusFact[]): Promise<void> {
+    const rows = newestPerApplication(facts, (s) => s.changedAt);
+    if (!rows.length) return;
     await this.em.execute(
       `INSERT INTO ${this.table} AS f (tenant_id, application_id, submitted_at, status, status_changed_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, now())
+       VALUES ${rows.map(() => '(?, ?, ?, ?, ?, now())').join(', ')}
        ON CONFLICT (tenant_id, application_id) DO UPDATE SET
       submitted_at = COALESCE(f.submitted_at, EXCLUDED.submitted_at),
       ${latestWins('status_changed_at', ['status'])},
       updated_at = now()`,
-      [tenantId, s.applicationId, s.submittedAt, s.status, s.changedAt],
+      rows.flatMap((s) => [tenantId, s.applicationId, s.submittedAt, s.status, s.changedAt]),
     );
   }
 
-  async recordScore(tenantId: string, s: ScoreFact): Promise<void> {
+  async recordScores(tenantId: string, facts: readonly ScoreFact[]): Promise<void> {
+    const rows = newestPerApplication(facts, (s) => s.scoredAt);
+    if (!rows.length) return;
     await this.em.execute(
       `INSERT INTO ${this.table} AS f (tenant_id, application_id, submitted_at, route, model_recommendation,
          probability_of_default, risk_band, loan_amount, scored_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+       VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, now())').join(', ')}
        ON CONFLICT (tenant_id, application_id) DO UPDATE SET
       submitted_at = COALESCE(f.submitted_at, EXCLUDED.submitted_at),
       ${latestWins('scored_at', ['route', 'model_recommendation', 'probability_of_default', 'risk_band', 'loan_amount'])},
       updated_at = now()`,
-      [tenantId, s.applicationId, s.submittedAt, s.route, s.modelRecommendation, s.probabilityOfDefault, s.riskBand, s.loanAmount.toFixed(2), s.scoredAt],
+      rows.flatMap((s) => [
+        tenantId,
+        s.applicationId,
+        s.submittedAt,
+        s.route,
+        s.modelRecommendation,
+        s.probabilityOfDefault,
+        s.riskBand,
+        s.loanAmount.toFixed(2),
+        s.scoredAt,
+      ]),
     );
   }
 
-  async recordDecision(tenantId: string, d: DecisionFact): Promise<void> {
+  async recordDecisions(tenantId: string, facts: readonly DecisionFact[]): Promise<void> {
+    const rows = newestPerApplication(facts, (d) => d.decidedAt);
+    if (!rows.length) return;
     await this.em.execute(
       `INSERT INTO ${this.table} AS f (tenant_id, application_id, decided_at, outcome, automated, is_override,
          override_status, review_seconds, within_sla, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+       VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, now())').join(', ')}
        ON CONFLICT (tenant_id, application_id) DO UPDATE SET
       ${latestWins('decided_at', ['outcome', 'automated', 'is_override', 'override_status', 'review_seconds', 'within_sla'])},
       updated_at = now()`,
-      [tenantId, d.applicationId, d.decidedAt, d.outcome, d.automated, d.isOverride, d.overrideStatus, d.reviewSeconds, d.withinSla],
+      rows.flatMap((d) => [tenantId, d.applicationId, d.decidedAt, d.outcome, d.automated, d.isOverride, d.overrideStatus, d.reviewSeconds, d.withinSla]),
     );
   }
 
@@ -156,7 +199,9 @@ export class ApplicationFactRepository {
       humanReviewSecondsTotal: n(totals.human_review_seconds),
       humanDecisionsWithSlaResult: n(totals.human_with_sla_result),
       humanDecisionsWithinSla: n(totals.human_within_sla),
-      byRiskBand: bands.map((b): RiskBandCounts => ({ riskBand: b.risk_band, applications: n(b.applications), approved: n(b.approved), declined: n(b.declined) })),
+      byRiskBand: bands.map(
+        (b): RiskBandCounts => ({ riskBand: b.risk_band, applications: n(b.applications), approved: n(b.approved), declined: n(b.declined) }),
+      ),
       byOutcome: outcomes.map((o): OutcomeCounts => ({ outcome: o.outcome, count: n(o.count) })),
     };
   }

@@ -1,12 +1,27 @@
 import {
-  Topic,
   type ApplicationScored,
   type ApplicationStatusChanged,
   type ConsumerHandlers,
   type DecisionMade,
+  type EntityManager,
   type EventEnvelope,
+  handlerWithBatch,
+  Topic,
 } from '@tandem/platform';
-import { ApplicationFactRepository } from '../data/application-fact.repository.js';
+import { ApplicationFactRepository, type DecisionFact, type ScoreFact, type StatusFact } from '../data/application-fact.repository.js';
+
+/**
+ * A handler of one fact kind that takes a consumer's batch in one upsert per tenant. The upserts commute
+ * (each column group keeps its newest values), so taking a type's events ahead of the others changes nothing.
+ */
+function factHandler<P, F>(toFact: (e: EventEnvelope<P>) => F, record: (repo: ApplicationFactRepository, tenantId: string, facts: F[]) => Promise<void>) {
+  const many = async (em: EntityManager, events: readonly EventEnvelope<P>[]) => {
+    const byTenant = new Map<string, F[]>();
+    for (const e of events) byTenant.set(e.tenantId, [...(byTenant.get(e.tenantId) ?? []), toFact(e)]);
+    for (const [tenantId, facts] of byTenant) await record(new ApplicationFactRepository(em), tenantId, facts);
+  };
+  return handlerWithBatch<P>((em, e) => many(em, [e]), many);
+}
 
 /**
  * Consumed: analytics keeps its own fact table from other subgraphs' events
@@ -16,16 +31,18 @@ import { ApplicationFactRepository } from '../data/application-fact.repository.j
  */
 export function analyticsConsumers(): ConsumerHandlers {
   return {
-    [Topic.ApplicationStatusChanged]: async (em, e: EventEnvelope<ApplicationStatusChanged>) =>
-      new ApplicationFactRepository(em).recordStatus(e.tenantId, {
+    [Topic.ApplicationStatusChanged]: factHandler<ApplicationStatusChanged, StatusFact>(
+      (e) => ({
         applicationId: e.payload.applicationId,
         submittedAt: new Date(e.payload.submittedAt),
         status: e.payload.to,
         // The payload has no change time; the envelope's occurredAt is when the source staged it.
         changedAt: new Date(e.occurredAt),
       }),
-    [Topic.ApplicationScored]: async (em, e: EventEnvelope<ApplicationScored>) =>
-      new ApplicationFactRepository(em).recordScore(e.tenantId, {
+      (repo, tenantId, facts) => repo.recordStatuses(tenantId, facts),
+    ),
+    [Topic.ApplicationScored]: factHandler<ApplicationScored, ScoreFact>(
+      (e) => ({
         applicationId: e.payload.applicationId,
         submittedAt: new Date(e.payload.submittedAt),
         route: e.payload.route,
@@ -35,8 +52,10 @@ export function analyticsConsumers(): ConsumerHandlers {
         loanAmount: e.payload.loanAmount,
         scoredAt: new Date(e.payload.scoredAt),
       }),
-    [Topic.DecisionMade]: async (em, e: EventEnvelope<DecisionMade>) =>
-      new ApplicationFactRepository(em).recordDecision(e.tenantId, {
+      (repo, tenantId, facts) => repo.recordScores(tenantId, facts),
+    ),
+    [Topic.DecisionMade]: factHandler<DecisionMade, DecisionFact>(
+      (e) => ({
         applicationId: e.payload.applicationId,
         decidedAt: new Date(e.payload.decidedAt),
         outcome: e.payload.outcome,
@@ -46,5 +65,7 @@ export function analyticsConsumers(): ConsumerHandlers {
         reviewSeconds: e.payload.reviewSeconds,
         withinSla: e.payload.withinSla,
       }),
+      (repo, tenantId, facts) => repo.recordDecisions(tenantId, facts),
+    ),
   };
 }

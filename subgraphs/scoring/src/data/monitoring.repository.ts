@@ -84,16 +84,33 @@ export class MonitoringRepository {
     return record;
   }
 
-  /** Keeps the latest decision per application (a reversed override replaces the first one). */
   /** Keeps the latest decision per application (an older one arriving late changes nothing): one statement, on every decision made. */
-  async upsertDecision(tenantId: string, applicationId: string, outcome: DecisionOutcome, automated: boolean, decidedAt: Date): Promise<void> {
-    if (!isUuid(applicationId)) return;
+  upsertDecision(tenantId: string, applicationId: string, outcome: DecisionOutcome, automated: boolean, decidedAt: Date): Promise<void> {
+    return this.upsertDecisions(tenantId, [{ applicationId, outcome, automated, decidedAt }]);
+  }
+
+  /**
+   * A batch of decisions in one statement, with the result of one upsertDecision each in any order: of one
+   * application's decisions only the newest is written (of equal times the last, as `<=` lets it overwrite).
+   */
+  async upsertDecisions(
+    tenantId: string,
+    decisions: readonly { applicationId: string; outcome: DecisionOutcome; automated: boolean; decidedAt: Date }[],
+  ): Promise<void> {
+    const newest = new Map<string, (typeof decisions)[number]>();
+    for (const d of decisions) {
+      if (!isUuid(d.applicationId)) continue;
+      const held = newest.get(d.applicationId);
+      if (!held || d.decidedAt.getTime() >= held.decidedAt.getTime()) newest.set(d.applicationId, d);
+    }
+    if (newest.size === 0) return;
+    const rows = [...newest.values()];
     await this.em.execute(
       `INSERT INTO ${schemaTable(this.em, 'application_decisions')} AS d (tenant_id, application_id, outcome, automated, decided_at)
-       VALUES (?, ?, ?, ?, ?)
+       VALUES ${rows.map(() => '(?, ?, ?, ?, ?)').join(', ')}
        ON CONFLICT (tenant_id, application_id) DO UPDATE SET outcome = EXCLUDED.outcome, automated = EXCLUDED.automated, decided_at = EXCLUDED.decided_at
        WHERE d.decided_at <= EXCLUDED.decided_at`,
-      [tenantId, applicationId, outcome, automated, decidedAt],
+      rows.flatMap((d) => [tenantId, d.applicationId, d.outcome, d.automated, d.decidedAt]),
     );
   }
 

@@ -8,6 +8,7 @@ import {
   type DecisionMade,
   type DriftAlertRaised,
   type EventEnvelope,
+  handlerWithBatch,
   type RoutingThresholds,
   recordEvent,
   type ScoringStarted,
@@ -186,6 +187,22 @@ async function shadowScore(
   );
 }
 
+async function keepDecisions(em: EntityManager, events: readonly EventEnvelope<DecisionMade>[]): Promise<void> {
+  const byTenant = new Map<string, EventEnvelope<DecisionMade>[]>();
+  for (const e of events) byTenant.set(e.tenantId, [...(byTenant.get(e.tenantId) ?? []), e]);
+  for (const [tenantId, ofTenant] of byTenant) {
+    await new MonitoringRepository(em).upsertDecisions(
+      tenantId,
+      ofTenant.map((e) => ({
+        applicationId: e.payload.applicationId,
+        outcome: e.payload.outcome,
+        automated: e.payload.automated,
+        decidedAt: new Date(e.payload.decidedAt),
+      })),
+    );
+  }
+}
+
 /**
  * Consumed: every submitted application is scored once (inbox per event,
  * unique score per application); every decision is kept locally for fairness
@@ -196,14 +213,10 @@ export function scoringConsumers(services: ScoringServices): ConsumerHandlers {
     [Topic.ApplicationSubmitted]: async (em, e: EventEnvelope<ApplicationSubmitted>) => {
       await scoreSubmittedApplication(em, services.registry, e);
     },
-    [Topic.DecisionMade]: async (em, e: EventEnvelope<DecisionMade>) => {
-      await new MonitoringRepository(em).upsertDecision(
-        e.tenantId,
-        e.payload.applicationId,
-        e.payload.outcome,
-        e.payload.automated,
-        new Date(e.payload.decidedAt),
-      );
-    },
+    // Every decision made is kept; a batch of them (under load) in one statement per tenant. Nothing else here writes them.
+    [Topic.DecisionMade]: handlerWithBatch<DecisionMade>(
+      (em, e) => keepDecisions(em, [e]),
+      (em, events) => keepDecisions(em, events),
+    ),
   };
 }
