@@ -1,14 +1,14 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Migration } from '@mikro-orm/migrations';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createTestDatabase } from '../src/testing/test-infra.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openSubgraphDatabase } from '../src/db/orm.js';
-import { InProcessBus } from '../src/events/in-process-bus.js';
-import { RedisStreamBus } from '../src/events/redis-stream-bus.js';
-import { OutboxRelay, handlerWithBatch, idempotentConsumer, recordEvent } from '../src/events/outbox.js';
 import type { EventBus } from '../src/events/event-bus.js';
 import type { EventEnvelope } from '../src/events/event-envelope.js';
+import { InProcessBus } from '../src/events/in-process-bus.js';
+import { handlerWithBatch, idempotentConsumer, OutboxRelay, recordEvent } from '../src/events/outbox.js';
+import { RedisStreamBus } from '../src/events/redis-stream-bus.js';
+import { createTestDatabase } from '../src/testing/test-infra.js';
 
 @Entity({ tableName: 'widgets' })
 class Widget {
@@ -224,7 +224,14 @@ describe.each([
         em.persist(w);
       },
     });
-    const events = [1, 2, 4].map((by) => ({ id: crypto.randomUUID(), type: 'widget.counted', tenantId: 't1', source: 'test', occurredAt: new Date().toISOString(), payload: { by } }));
+    const events = [1, 2, 4].map((by) => ({
+      id: crypto.randomUUID(),
+      type: 'widget.counted',
+      tenantId: 't1',
+      source: 'test',
+      occurredAt: new Date().toISOString(),
+      payload: { by },
+    }));
     await handle(events[0]!);
     // The first is a redelivery; an event of a type the consumer has no handler for is acknowledged untouched.
     await handle.batch!([...events, { ...events[0]!, id: crypto.randomUUID(), type: 'widget.unknown' }]);
@@ -247,12 +254,23 @@ describe.each([
         },
         async (em, run) => {
           seen.push(run.map((e) => e.id));
-          await add(em, 'runs', run.reduce((sum, e) => sum + (e.payload.by as number), 0));
+          await add(
+            em,
+            'runs',
+            run.reduce((sum, e) => sum + (e.payload.by as number), 0),
+          );
         },
       ),
       'widget.other': async (em, e) => add(em, 'others', e.payload.by as number),
     });
-    const event = (type: string, by: number) => ({ id: crypto.randomUUID(), type, tenantId: 't1', source: 'test', occurredAt: new Date().toISOString(), payload: { by } });
+    const event = (type: string, by: number) => ({
+      id: crypto.randomUUID(),
+      type,
+      tenantId: 't1',
+      source: 'test',
+      occurredAt: new Date().toISOString(),
+      payload: { by },
+    });
     const [a, b, c, d] = [event('widget.run', 1), event('widget.run', 2), event('widget.run', 4), event('widget.run', 8)];
     const other = event('widget.other', 16);
     await handle(d); // handled before: a redelivery in the batch below
@@ -260,6 +278,45 @@ describe.each([
     // d alone, then a, b, c at once (a twice is one event); other after them
     expect(seen).toEqual([[d.id], [a.id, b.id, c.id]]);
     const counts = await consumerOrm.em.fork().find(Widget, { id: { $in: ['runs', 'others'] } }, { orderBy: { id: 'asc' } });
-    expect(counts.map((w) => [w.id, w.count])).toEqual([['others', 16], ['runs', 15]]);
+    expect(counts.map((w) => [w.id, w.count])).toEqual([
+      ['others', 16],
+      ['runs', 15],
+    ]);
+  });
+
+  it('with `consecutive`, hands over each run of its type and keeps the batch order across types', async () => {
+    const order: string[] = [];
+    const handle = idempotentConsumer(consumerOrm, 'consecutive-runs', {
+      'widget.step': handlerWithBatch(
+        async (_em, e) => {
+          order.push(`step ${e.payload.n}`);
+        },
+        async (_em, run) => {
+          order.push(`steps ${run.map((e) => e.payload.n).join('+')}`);
+        },
+        { consecutive: true },
+      ),
+      'widget.other': async (_em, e) => {
+        order.push(`other ${e.payload.n}`);
+      },
+    });
+    const event = (type: string, n: number) => ({
+      id: crypto.randomUUID(),
+      type,
+      tenantId: 't1',
+      source: 'test',
+      occurredAt: new Date().toISOString(),
+      payload: { n },
+    });
+    await handle.batch!([
+      event('widget.step', 1),
+      event('widget.step', 2),
+      event('widget.other', 3),
+      event('widget.step', 4),
+      event('widget.unknown', 5),
+      event('widget.step', 6),
+    ]);
+    // An event no handler takes is not in the way: 4 and 6 follow one another among the events handled.
+    expect(order).toEqual(['steps 1+2', 'other 3', 'steps 4+6']);
   });
 });

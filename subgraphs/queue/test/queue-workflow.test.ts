@@ -72,6 +72,39 @@ describe('queue subgraph: the review workflow', () => {
       .map((e) => e as unknown as EventEnvelope<AuditRecorded>);
   const codeOf = (res: { body: { errors?: { extensions?: { code?: string } }[] } }) => res.body.errors?.[0]?.extensions?.code;
 
+  it('applies a batch of decisions as one at a time would: each case moves once, in order, under its own request id', async () => {
+    const tenant = 'tenant-decision-batch';
+    const [overridden, declined, documents] = [await queueCase(tenant), await queueCase(tenant), await queueCase(tenant)];
+    const batch = [
+      // an override waits for its senior, then the senior approves it: the case completes once
+      decisionEvent(tenant, overridden.applicationId, { isOverride: true, overrideStatus: 'PENDING' }),
+      decisionEvent(tenant, declined.applicationId, { outcome: 'DECLINED' }),
+      decisionEvent(tenant, documents.applicationId, { outcome: 'DOCUMENTS_REQUESTED' }),
+      decisionEvent(tenant, overridden.applicationId, { isOverride: true, overrideStatus: 'APPROVED' }),
+      // a later decision on a case the batch already closed finds no open case
+      decisionEvent(tenant, declined.applicationId, { outcome: 'APPROVED' }),
+    ].map((e, i) => ({ ...e, requestId: `request-${i}` }) as unknown as EventEnvelope);
+    const { error } = await sg.bus.publishBatch(batch);
+    expect(error).toBeUndefined();
+
+    const statusOf = async (entry: { id: string }) =>
+      ((await sg.call(analyst(tenant, 'reader'), `query($id: ID!) { queueEntry(id: $id) { status slaPausedAt } }`, { id: entry.id })).body.data as Any)
+        .queueEntry;
+    expect(await statusOf(overridden)).toMatchObject({ status: 'COMPLETED', slaPausedAt: null });
+    expect(await statusOf(declined)).toMatchObject({ status: 'COMPLETED' });
+    expect(await statusOf(documents)).toMatchObject({ status: 'PENDING', slaPausedAt: expect.any(String) });
+    await expect
+      .poll(() => [kindsOf(overridden.id), kindsOf(declined.id), kindsOf(documents.id)])
+      .toEqual([
+        ['CREATED', 'COMPLETED'],
+        ['CREATED', 'COMPLETED'],
+        ['CREATED', 'PAUSED'],
+      ]);
+    expect(changesOf(overridden.id)[1]!.requestId).toBe('request-3');
+    expect(changesOf(declined.id)[1]).toMatchObject({ requestId: 'request-1', payload: { reason: 'decision DECLINED by ana' } });
+    expect(changesOf(documents.id)[1]!.requestId).toBe('request-2');
+  });
+
   it('queues a HUMAN_REVIEW application once, with a CREATED event, and ignores automatic routes', async () => {
     const tenant = 'tenant-create';
     const applicationId = randomUUID();

@@ -1,9 +1,9 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { EventBus, EventHandler } from './event-bus.js';
-import { newEnvelope, type EventEnvelope } from './event-envelope.js';
-import { OutboxEvent } from './outbox-tables.js';
 import { schemaTable } from '../db/orm.js';
 import { createLogger } from '../logging/logger.js';
+import type { EventBus, EventHandler } from './event-bus.js';
+import { type EventEnvelope, newEnvelope } from './event-envelope.js';
+import { OutboxEvent } from './outbox-tables.js';
 
 const log = createLogger('outbox');
 
@@ -120,7 +120,16 @@ export class OutboxRelay {
     const limit = this.opts.batchSize ?? 100;
     return em.transactional(async (tx) => {
       const rows = await tx.execute<
-        { id: string; type: string; tenant_id: string; source: string; payload: Record<string, unknown>; request_id: string | null; created_at: Date; attempts: number }[]
+        {
+          id: string;
+          type: string;
+          tenant_id: string;
+          source: string;
+          payload: Record<string, unknown>;
+          request_id: string | null;
+          created_at: Date;
+          attempts: number;
+        }[]
       >(
         `SELECT id, type, tenant_id, source, payload, request_id, created_at, attempts FROM ${this.table}
          WHERE published_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
@@ -148,10 +157,10 @@ export class OutboxRelay {
       if (error && failed) {
         // Back off exponentially (capped at a minute); the row stays unpublished. The rows after it go out on the next pass.
         const delayMs = Math.min(60_000, 250 * 2 ** Math.min(failed.attempts, 8));
-        await tx.execute(
-          `UPDATE ${this.table} SET attempts = attempts + 1, next_attempt_at = now() + (? || ' milliseconds')::interval WHERE id = ?`,
-          [String(delayMs), failed.id],
-        );
+        await tx.execute(`UPDATE ${this.table} SET attempts = attempts + 1, next_attempt_at = now() + (? || ' milliseconds')::interval WHERE id = ?`, [
+          String(delayMs),
+          failed.id,
+        ]);
         log.warn({ err: error, eventId: failed.id, type: failed.type, attempts: failed.attempts + 1 }, 'publish failed; will retry');
       }
       return delivered;
@@ -169,7 +178,7 @@ export interface ConsumedEvent<T> extends EventEnvelope<T> {}
 
 /**
  * Handles one event type. `many`, when a handler has it, takes every event of
- * its type in a batch at once, in their order, where the first of them stands,
+ * its type in a batch at once (or each run of them, with `consecutive`), in their order, where the first of them stands,
  * with the same effects as one call per event: for handlers whose work per call
  * is mostly round trips (a lock, a read of the head, an insert), done once.
  * Only for a type whose effects the consumer's other handlers do not read or
@@ -179,6 +188,11 @@ export interface ConsumedEvent<T> extends EventEnvelope<T> {}
 export interface ConsumerHandler<T = any> {
   (em: EntityManager, event: EventEnvelope<T>): Promise<void>;
   many?: (em: EntityManager, events: readonly EventEnvelope<T>[]) => Promise<void>;
+  /**
+   * `many` takes only events of its type that follow one another in the batch, so the batch's order holds
+   * across types: for a type whose effects the consumer's other handlers read or write.
+   */
+  consecutive?: boolean;
 }
 
 export type ConsumerHandlers = Record<string, ConsumerHandler>;
@@ -187,8 +201,9 @@ export type ConsumerHandlers = Record<string, ConsumerHandler>;
 export function handlerWithBatch<T>(
   one: (em: EntityManager, event: EventEnvelope<T>) => Promise<void>,
   many: (em: EntityManager, events: readonly EventEnvelope<T>[]) => Promise<void>,
+  opts: { consecutive?: boolean } = {},
 ): ConsumerHandler<T> {
-  return Object.assign(one, { many });
+  return Object.assign(one, { many, consecutive: opts.consecutive ?? false });
 }
 
 /**
@@ -225,13 +240,22 @@ export function idempotentConsumer(orm: MikroORM, consumer: string, handlers: Co
       // Each fresh event once (a batch may hold the same event twice); the others were handled before: redeliveries.
       const todo = relevant.filter((e) => fresh.delete(e.id));
       const takenAtOnce = new Set<string>();
-      for (const event of todo) {
+      for (let i = 0; i < todo.length; i++) {
+        const event = todo[i]!;
         const handler = handlers[event.type]!;
         if (!handler.many) await handler(em, event);
-        else if (takenAtOnce.has(event.type)) continue;
+        else if (handler.consecutive) {
+          let end = i + 1;
+          while (end < todo.length && todo[end]!.type === event.type) end++;
+          await handler.many(em, todo.slice(i, end));
+          i = end - 1;
+        } else if (takenAtOnce.has(event.type)) continue;
         else {
           takenAtOnce.add(event.type);
-          await handler.many(em, todo.filter((e) => e.type === event.type));
+          await handler.many(
+            em,
+            todo.filter((e) => e.type === event.type),
+          );
         }
         await em.flush();
         em.clear();

@@ -160,6 +160,15 @@ export type StageChange = (em: EntityManager, entry: QueueEntryRecord, change: Q
 export const systemActor = (what: string): QueueActor => ({ id: `system:${what}`, permissions: [Permission.QueueAssign] });
 const isSystem = (actorId: string) => actorId.startsWith('system:');
 
+/** What the queue hears of a decision (DecisionMade). */
+export interface DecisionNews {
+  decisionId: string;
+  applicationId: string;
+  outcome: string;
+  overrideStatus: 'PENDING' | 'APPROVED' | 'REJECTED' | null;
+  decidedBy: string | null;
+}
+
 export type MoveResult = { outcome: 'moved' | 'unchanged'; entry: QueueEntryRecord } | { outcome: 'refused'; refusal: Refusal } | { outcome: 'not_found' };
 
 export interface NewReviewCase {
@@ -417,61 +426,86 @@ export class QueueEntryRepository {
    *  - anything else (a final decision, an approved override): COMPLETED.
    * The tenant's calendar is read only when a paused clock must be resumed.
    */
-  applyDecision(
+  applyDecision(tenantId: string, decision: DecisionNews, calendar: () => Promise<BusinessCalendar>, now: Date, stage: StageChange): Promise<MoveResult> {
+    return this.applyDecisions(tenantId, [{ news: decision, stage }], calendar, now).then(([result]) => result!);
+  }
+
+  /**
+   * applyDecision for several decisions of the tenant, in their order, with one locking read for all their
+   * cases (in id order, as any two lockers must) where each took its own: the consumer's batch under load.
+   * A decision that closes a case leaves a later one on the same application without an open case, as
+   * one call each would. Each decision's change is staged by its own `stage` (its own request id).
+   */
+  applyDecisions(
     tenantId: string,
-    decision: {
-      decisionId: string;
-      applicationId: string;
-      outcome: string;
-      overrideStatus: 'PENDING' | 'APPROVED' | 'REJECTED' | null;
-      decidedBy: string | null;
-    },
+    decisions: readonly { news: DecisionNews; stage: StageChange }[],
+    calendar: () => Promise<BusinessCalendar>,
+    now: Date,
+  ): Promise<MoveResult[]> {
+    const applicationIds = [...new Set(decisions.map((d) => d.news.applicationId).filter(isUuid))];
+    if (applicationIds.length === 0) return Promise.resolve(decisions.map(() => ({ outcome: 'not_found' }) as const));
+    // Every decision passes through here (the DecisionMade consumer): join the consumer's transaction rather than open a savepoint.
+    return this.em.transactional(
+      async (tx) => {
+        const entries = await tx.find(
+          QueueEntryRecord,
+          { tenantId, applicationId: { $in: applicationIds }, status: { $in: [...OPEN_STATUSES] } },
+          { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true, orderBy: { id: 'asc' } },
+        );
+        const open = new Map(entries.map((e) => [e.applicationId, e]));
+        const results: MoveResult[] = [];
+        for (const { news, stage } of decisions) {
+          const entry = open.get(news.applicationId);
+          if (!entry) {
+            results.push({ outcome: 'not_found' });
+            continue;
+          }
+          results.push(await this.decideEntry(tx, entry, news, calendar, now, stage));
+          if (!OPEN_STATUSES.includes(entry.status)) open.delete(news.applicationId);
+        }
+        return results;
+      },
+      { propagation: TransactionPropagation.REQUIRED },
+    );
+  }
+
+  /** What one decision does to its open, locked case (see applyDecision). */
+  private async decideEntry(
+    tx: EntityManager,
+    entry: QueueEntryRecord,
+    decision: DecisionNews,
     calendar: () => Promise<BusinessCalendar>,
     now: Date,
     stage: StageChange,
   ): Promise<MoveResult> {
-    if (!isUuid(decision.applicationId)) return Promise.resolve({ outcome: 'not_found' });
-    // Every decision passes through here (the DecisionMade consumer): join the consumer's transaction rather than open a savepoint.
-    return this.em.transactional(
-      async (tx) => {
-        const entry = await lockEntry(tx, { tenantId, applicationId: decision.applicationId, status: { $in: [...OPEN_STATUSES] } });
-        if (!entry) return { outcome: 'not_found' } as const;
-        const actor = systemActor('decision');
-        if (decision.overrideStatus === 'PENDING') {
-          entry.awaitingOverrideDecisionId = isUuid(decision.decisionId) ? decision.decisionId : null;
-          entry.updatedAt = now;
-          return { outcome: 'unchanged', entry } as const;
-        }
-        if (decision.overrideStatus === 'REJECTED') {
-          entry.awaitingOverrideDecisionId = null;
-          return this.apply(tx, entry, decideReopen(entry), now, stage, { actor, detail: 'override rejected' });
-        }
-        entry.awaitingOverrideDecisionId = null;
-        if (decision.outcome !== 'DOCUMENTS_REQUESTED' && entry.slaPausedAt) {
-          // Decided while waiting on the applicant: the pause does not count against the SLA.
-          shiftClock(
-            entry,
-            resumeClock(
-              { deadline: entry.slaDeadline, warningAt: entry.slaWarningAt, escalateAt: entry.slaEscalateAt },
-              entry.slaPausedAt,
-              now,
-              await calendar(),
-            ),
-          );
-          entry.slaPausedAt = null;
-        }
-        if (decision.outcome === 'DOCUMENTS_REQUESTED') {
-          if (entry.slaPausedAt) return { outcome: 'unchanged', entry } as const;
-          return this.apply(tx, entry, { kind: 'apply', change: 'PAUSED', to: entry.status, assigneeId: entry.assigneeId ?? null }, now, stage, {
-            actor,
-            detail: 'documents requested from the applicant',
-          });
-        }
-        const by = decision.decidedBy ? ` by ${decision.decidedBy}` : '';
-        return this.apply(tx, entry, decideComplete(entry), now, stage, { actor, detail: `decision ${decision.outcome}${by}` });
-      },
-      { propagation: TransactionPropagation.REQUIRED },
-    );
+    const actor = systemActor('decision');
+    if (decision.overrideStatus === 'PENDING') {
+      entry.awaitingOverrideDecisionId = isUuid(decision.decisionId) ? decision.decisionId : null;
+      entry.updatedAt = now;
+      return { outcome: 'unchanged', entry };
+    }
+    if (decision.overrideStatus === 'REJECTED') {
+      entry.awaitingOverrideDecisionId = null;
+      return this.apply(tx, entry, decideReopen(entry), now, stage, { actor, detail: 'override rejected' });
+    }
+    entry.awaitingOverrideDecisionId = null;
+    if (decision.outcome !== 'DOCUMENTS_REQUESTED' && entry.slaPausedAt) {
+      // Decided while waiting on the applicant: the pause does not count against the SLA.
+      shiftClock(
+        entry,
+        resumeClock({ deadline: entry.slaDeadline, warningAt: entry.slaWarningAt, escalateAt: entry.slaEscalateAt }, entry.slaPausedAt, now, await calendar()),
+      );
+      entry.slaPausedAt = null;
+    }
+    if (decision.outcome === 'DOCUMENTS_REQUESTED') {
+      if (entry.slaPausedAt) return { outcome: 'unchanged', entry };
+      return this.apply(tx, entry, { kind: 'apply', change: 'PAUSED', to: entry.status, assigneeId: entry.assigneeId ?? null }, now, stage, {
+        actor,
+        detail: 'documents requested from the applicant',
+      });
+    }
+    const by = decision.decidedBy ? ` by ${decision.decidedBy}` : '';
+    return this.apply(tx, entry, decideComplete(entry), now, stage, { actor, detail: `decision ${decision.outcome}${by}` });
   }
 
   /** The applicant's documents arrived: the paused clock runs again, each instant still ahead pushed out by the pause. */

@@ -9,6 +9,7 @@ import {
   DecisionTopic,
   type DocumentsSubmitted,
   type EventEnvelope,
+  handlerWithBatch,
   isUuid,
   type OverrideRejected,
   type QueueEntryChanged,
@@ -97,6 +98,44 @@ function problemsOf(p: ApplicationScored): string[] {
 }
 
 /** Consumed: scoring fills the queue, decisions empty it. */
+async function applyDecisions(em: EntityManager, events: readonly EventEnvelope<DecisionMade>[]): Promise<void> {
+  const byTenant = new Map<string, EventEnvelope<DecisionMade>[]>();
+  for (const e of events) byTenant.set(e.tenantId, [...(byTenant.get(e.tenantId) ?? []), e]);
+  for (const [tenantId, ofTenant] of byTenant) {
+    const calendar = async () => (await new SlaPolicyRepository(em).forTenant(tenantId)).calendar;
+    await new QueueEntryRepository(em).applyDecisions(
+      tenantId,
+      ofTenant.map((e) => ({ news: e.payload, stage: queueEntryChangedStager(e.requestId) })),
+      calendar,
+      new Date(),
+    );
+    for (const e of ofTenant) await notifyOverridePending(em, e);
+  }
+}
+
+/** A senior must approve an override: tell them at once, not when they next open the list. */
+async function notifyOverridePending(em: EntityManager, e: EventEnvelope<DecisionMade>): Promise<void> {
+  if (e.payload.isOverride && e.payload.overrideStatus === 'PENDING') {
+    const entry = await new QueueEntryRepository(em).byApplicationLoader(e.tenantId).load(e.payload.applicationId);
+    const seniors = await new AnalystRepository(em).seniorIds(e.tenantId);
+    for (const recipientId of overridePendingRecipients(e.payload.decidedBy, seniors)) {
+      stageNotification(
+        em,
+        {
+          tenantId: e.tenantId,
+          recipientId,
+          kind: 'OVERRIDE_PENDING',
+          message: overridePendingMessage(e.payload.outcome),
+          entryId: entry?.id ?? null,
+          applicationId: isUuid(e.payload.applicationId) ? e.payload.applicationId : null,
+        },
+        new Date(),
+        e.requestId,
+      );
+    }
+  }
+}
+
 export function queueConsumers(): ConsumerHandlers {
   return {
     [Topic.ApplicationScored]: async (em, e: EventEnvelope<ApplicationScored>) => {
@@ -125,30 +164,13 @@ export function queueConsumers(): ConsumerHandlers {
       );
       if (!created) log.info({ applicationId: e.payload.applicationId }, 'application already has an open review case');
     },
-    [Topic.DecisionMade]: async (em, e: EventEnvelope<DecisionMade>) => {
-      const calendar = async () => (await new SlaPolicyRepository(em).forTenant(e.tenantId)).calendar;
-      await new QueueEntryRepository(em).applyDecision(e.tenantId, e.payload, calendar, new Date(), queueEntryChangedStager(e.requestId));
-      // A senior must approve an override: tell them at once, not when they next open the list.
-      if (e.payload.isOverride && e.payload.overrideStatus === 'PENDING') {
-        const entry = await new QueueEntryRepository(em).byApplicationLoader(e.tenantId).load(e.payload.applicationId);
-        const seniors = await new AnalystRepository(em).seniorIds(e.tenantId);
-        for (const recipientId of overridePendingRecipients(e.payload.decidedBy, seniors)) {
-          stageNotification(
-            em,
-            {
-              tenantId: e.tenantId,
-              recipientId,
-              kind: 'OVERRIDE_PENDING',
-              message: overridePendingMessage(e.payload.outcome),
-              entryId: entry?.id ?? null,
-              applicationId: isUuid(e.payload.applicationId) ? e.payload.applicationId : null,
-            },
-            new Date(),
-            e.requestId,
-          );
-        }
-      }
-    },
+    // Every decision reaches here; a run of them in a batch (under load) takes one locking read for all their cases.
+    // Only a run: documents and rejected overrides move the same cases, so the batch's order must hold across types.
+    [Topic.DecisionMade]: handlerWithBatch<DecisionMade>(
+      (em, e) => applyDecisions(em, [e]),
+      (em, events) => applyDecisions(em, events),
+      { consecutive: true },
+    ),
     // The state change came with DecisionMade (overrideStatus REJECTED); this one carries the reason for the analyst.
     [DecisionTopic.OverrideRejected]: async (em, e: EventEnvelope<OverrideRejected>) => {
       const p = e.payload;
