@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { AuditTopic, MASK, Topic, type ApplicationStatus, type AuditRecorded, type EventEnvelope, type ScoringStarted } from '@tandem/platform';
+import { type ApplicationStatus, type AuditRecorded, AuditTopic, DecisionTopic, type EventEnvelope, MASK, type ScoringStarted, Topic } from '@tandem/platform';
 import { startSubgraphForTest, testCaller } from '@tandem/platform/testing';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ApplicationRecord } from '../src/data/application.entity.js';
 import { ApplicationRepository } from '../src/data/application.repository.js';
 import { statusesThatMayBecome } from '../src/domain/application-status.js';
@@ -13,8 +13,15 @@ const SUBMIT = /* GraphQL */ `
 const input = (externalId: string) => ({
   externalId,
   applicant: {
-    firstName: 'Ana', lastName: 'Ruiz', email: 'ana@example.com', phone: '+34 600 000 000', nationalId: 'X1234567L', address: 'Calle Mayor 1, Madrid',
-    dateOfBirth: '1990-05-01', housing: 'RENT', employment: { type: 'FIXED', yearsEmployed: 4 },
+    firstName: 'Ana',
+    lastName: 'Ruiz',
+    email: 'ana@example.com',
+    phone: '+34 600 000 000',
+    nationalId: 'X1234567L',
+    address: 'Calle Mayor 1, Madrid',
+    dateOfBirth: '1990-05-01',
+    housing: 'RENT',
+    employment: { type: 'FIXED', yearsEmployed: 4 },
   },
   financials: { monthlyIncome: '2500.00', monthlyExpenses: 900, debt: 1000, pastArrears: false },
   loan: { amount: '10000', termMonths: 36, purpose: 'CAR' },
@@ -24,7 +31,9 @@ describe('applications subgraph: audit', () => {
   let sg: Awaited<ReturnType<typeof startSubgraphForTest>>;
   const partner = testCaller('api_consumer', 'tenant-a', 'partner-a');
   const audits = (applicationId: string) =>
-    (sg.published as EventEnvelope<unknown>[] as EventEnvelope<AuditRecorded>[]).filter((e) => e.type === AuditTopic.AuditRecorded && e.payload.entityId === applicationId);
+    (sg.published as EventEnvelope<unknown>[] as EventEnvelope<AuditRecorded>[]).filter(
+      (e) => e.type === AuditTopic.AuditRecorded && e.payload.entityId === applicationId,
+    );
 
   beforeAll(async () => {
     sg = await startSubgraphForTest(applicationsSubgraph, inject('databaseUrl'));
@@ -91,7 +100,13 @@ describe('applications subgraph: audit', () => {
     const { body } = await sg.call<{ submitApplication: { application: { id: string } } }>(partner, SUBMIT, { input: input('audit-2') });
     const id = body.data!.submitApplication.application.id;
     const started: EventEnvelope<ScoringStarted> = {
-      id: randomUUID(), type: Topic.ScoringStarted, tenantId: 'tenant-a', source: 'scoring', occurredAt: new Date().toISOString(), payload: { applicationId: id }, requestId: 'req-77',
+      id: randomUUID(),
+      type: Topic.ScoringStarted,
+      tenantId: 'tenant-a',
+      source: 'scoring',
+      occurredAt: new Date().toISOString(),
+      payload: { applicationId: id },
+      requestId: 'req-77',
     };
     await sg.bus.publish(started);
     await sg.bus.publish(started); // a redelivery changes nothing and audits nothing
@@ -108,5 +123,52 @@ describe('applications subgraph: audit', () => {
     await sg.bus.publish({ ...started, id: randomUUID(), tenantId: 'tenant-b' });
     await new Promise((r) => setTimeout(r, 500));
     expect(audits(id).filter((e) => e.payload.action === 'STATUS_CHANGED')).toHaveLength(1);
+  });
+
+  it('follows a batch of decisions as one at a time: a contest between two keeps its place', async () => {
+    const submit = async (externalId: string) =>
+      (await sg.call<{ submitApplication: { application: { id: string } } }>(partner, SUBMIT, { input: input(externalId) })).body.data!.submitApplication
+        .application.id;
+    const [overridden, contested] = [await submit('batch-1'), await submit('batch-2')];
+    const event = <T>(type: string, payload: T): EventEnvelope<T> => ({
+      id: randomUUID(),
+      type,
+      tenantId: 'tenant-a',
+      source: 'decisions',
+      occurredAt: new Date().toISOString(),
+      payload,
+      requestId: `req-${type}`,
+    });
+    const decided = (applicationId: string, outcome: string, overrideStatus: string | null) =>
+      event(Topic.DecisionMade, {
+        decisionId: randomUUID(),
+        applicationId,
+        outcome,
+        automated: overrideStatus === null,
+        isOverride: overrideStatus !== null,
+        overrideStatus,
+        decidedBy: null,
+        reviewSeconds: null,
+        decidedAt: new Date().toISOString(),
+        withinSla: null,
+      });
+    for (const id of [overridden, contested]) await sg.bus.publish(event(Topic.ScoringStarted, { applicationId: id }));
+    const { error } = await sg.bus.publishBatch([
+      decided(overridden, 'APPROVED', 'PENDING'), // the application goes to review: a senior must approve
+      decided(contested, 'DECLINED', null), // automated, then contested: back to review, where a person approves it
+      decided(overridden, 'APPROVED', 'APPROVED'),
+      event(DecisionTopic.DecisionContested, { applicationId: contested }),
+      { ...decided(contested, 'APPROVED', null), payload: { ...decided(contested, 'APPROVED', null).payload, automated: false } },
+    ] as EventEnvelope[]);
+    expect(error).toBeUndefined();
+    const statusOf = async (id: string) => (await sg.orm.em.fork().findOneOrFail(ApplicationRecord, { id })).status;
+    expect([await statusOf(overridden), await statusOf(contested)]).toEqual(['APPROVED', 'APPROVED']);
+    const moves = (id: string) =>
+      audits(id)
+        .filter((e) => e.payload.action === 'STATUS_CHANGED')
+        .map((e) => `${(e.payload.oldValue as { status: string }).status}>${(e.payload.newValue as { status: string }).status}`);
+    // The audit events reach the bus when the relay publishes the batch's commit.
+    await expect.poll(() => moves(overridden)).toEqual(['PENDING>SCORING', 'SCORING>REVIEW', 'REVIEW>APPROVED']);
+    await expect.poll(() => moves(contested)).toEqual(['PENDING>SCORING', 'SCORING>DECLINED', 'DECLINED>REVIEW', 'REVIEW>APPROVED']);
   });
 });

@@ -1,25 +1,26 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
-  DecisionTopic,
-  recordAudit,
-  type DecisionContested,
-  recordEvent,
-  systemCaller,
-  Topic,
-  type Caller,
   type ApplicationScored,
   type ApplicationStatus,
   type ApplicationStatusChanged,
   type ApplicationSubmitted,
+  type Caller,
   type ConsumerHandlers,
+  type DecisionContested,
   type DecisionMade,
+  DecisionTopic,
   type EventEnvelope,
+  handlerWithBatch,
+  recordAudit,
+  recordEvent,
   type ScoringInput,
   type ScoringStarted,
+  systemCaller,
+  Topic,
 } from '@tandem/platform';
-import { statusesThatMayBecome, statusForOutcome } from '../domain/application-status.js';
 import type { ApplicationRecord } from '../data/application.entity.js';
 import { ApplicationRepository } from '../data/application.repository.js';
+import { statusesThatMayBecome, statusForOutcome } from '../domain/application-status.js';
 
 const SOURCE = 'applications';
 
@@ -95,6 +96,12 @@ async function moveTo(em: EntityManager, cause: EventEnvelope<{ applicationId: s
   if (change) stageStatusChanged(em, change, change.from, cause);
 }
 
+function followDecision(em: EntityManager, e: EventEnvelope<DecisionMade>): Promise<void> {
+  // An override is final only once a senior approves it: pending or rejected, the application stays in review.
+  if (e.payload.overrideStatus === 'PENDING' || e.payload.overrideStatus === 'REJECTED') return moveTo(em, e, 'REVIEW');
+  return moveTo(em, e, statusForOutcome(e.payload.outcome));
+}
+
 /** Consumed: the status follows scoring and decisions made elsewhere in the graph. */
 export function applicationConsumers(): ConsumerHandlers {
   return {
@@ -103,11 +110,15 @@ export function applicationConsumers(): ConsumerHandlers {
       // Automatic routes wait for the decision event; only review changes status here.
       if (e.payload.route === 'HUMAN_REVIEW') await moveTo(em, e, 'REVIEW');
     },
-    [Topic.DecisionMade]: async (em, e: EventEnvelope<DecisionMade>) => {
-      // An override is final only once a senior approves it: pending or rejected, the application stays in review.
-      if (e.payload.overrideStatus === 'PENDING' || e.payload.overrideStatus === 'REJECTED') return moveTo(em, e, 'REVIEW');
-      await moveTo(em, e, statusForOutcome(e.payload.outcome));
-    },
+    // Every decision reaches here: a run of them in a batch is moved one by one and flushed once (one insert of all
+    // their events). Only a run, so a contest between two decisions keeps its place.
+    [Topic.DecisionMade]: handlerWithBatch<DecisionMade>(
+      (em, e) => followDecision(em, e),
+      async (em, events) => {
+        for (const e of events) await followDecision(em, e);
+      },
+      { consecutive: true },
+    ),
     // A contested automated decision is re-reviewed by a human (GDPR Art. 22(3)).
     [DecisionTopic.DecisionContested]: async (em, e: EventEnvelope<DecisionContested>) => moveTo(em, e, 'REVIEW'),
   };
