@@ -5,6 +5,7 @@ import {
   type DecisionMade,
   type EntityManager,
   type EventEnvelope,
+  eventsByTenant,
   handlerWithBatch,
   Topic,
 } from '@tandem/platform';
@@ -16,9 +17,7 @@ import { ApplicationFactRepository, type DecisionFact, type ScoreFact, type Stat
  */
 function factHandler<P, F>(toFact: (e: EventEnvelope<P>) => F, record: (repo: ApplicationFactRepository, tenantId: string, facts: F[]) => Promise<void>) {
   const many = async (em: EntityManager, events: readonly EventEnvelope<P>[]) => {
-    const byTenant = new Map<string, F[]>();
-    for (const e of events) byTenant.set(e.tenantId, [...(byTenant.get(e.tenantId) ?? []), toFact(e)]);
-    for (const [tenantId, facts] of byTenant) await record(new ApplicationFactRepository(em), tenantId, facts);
+    for (const [tenantId, ofTenant] of eventsByTenant(events)) await record(new ApplicationFactRepository(em), tenantId, ofTenant.map(toFact));
   };
   return handlerWithBatch<P>((em, e) => many(em, [e]), many);
 }

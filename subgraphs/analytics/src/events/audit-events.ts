@@ -1,12 +1,12 @@
 import {
-  AuditTopic,
-  handlerWithBatch,
-  maskChanges,
-  maskPii,
   type AuditRecorded,
+  AuditTopic,
   type ConsumerHandlers,
   type EntityManager,
   type EventEnvelope,
+  handlerWithBatch,
+  maskChanges,
+  maskPii,
 } from '@tandem/platform';
 import { type AuditAppend, AuditTrailRepository } from '../data/audit-trail.repository.js';
 

@@ -11,6 +11,7 @@ import {
   DecisionTopic,
   type DocumentsSubmitted,
   type EventEnvelope,
+  eventsByTenant,
   handlerWithBatch,
   type OverrideRejected,
   type QueueEntryChanged,
@@ -218,9 +219,7 @@ function snapshotFromEvent(e: EventEnvelope<ApplicationScored>): ScoreSnapshot {
 }
 
 async function applyCaseChanges(em: EntityManager, events: readonly EventEnvelope<QueueEntryChanged>[]): Promise<void> {
-  const byTenant = new Map<string, EventEnvelope<QueueEntryChanged>[]>();
-  for (const e of events) byTenant.set(e.tenantId, [...(byTenant.get(e.tenantId) ?? []), e]);
-  for (const [tenantId, ofTenant] of byTenant) {
+  for (const [tenantId, ofTenant] of eventsByTenant(events)) {
     await new DecisionRepository(em).applyCaseChanges(
       tenantId,
       ofTenant.map((e) => {

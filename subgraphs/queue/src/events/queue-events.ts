@@ -9,6 +9,7 @@ import {
   DecisionTopic,
   type DocumentsSubmitted,
   type EventEnvelope,
+  eventsByTenant,
   handlerWithBatch,
   isUuid,
   type OverrideRejected,
@@ -99,9 +100,7 @@ function problemsOf(p: ApplicationScored): string[] {
 
 /** Consumed: scoring fills the queue, decisions empty it. */
 async function applyDecisions(em: EntityManager, events: readonly EventEnvelope<DecisionMade>[]): Promise<void> {
-  const byTenant = new Map<string, EventEnvelope<DecisionMade>[]>();
-  for (const e of events) byTenant.set(e.tenantId, [...(byTenant.get(e.tenantId) ?? []), e]);
-  for (const [tenantId, ofTenant] of byTenant) {
+  for (const [tenantId, ofTenant] of eventsByTenant(events)) {
     const calendar = async () => (await new SlaPolicyRepository(em).forTenant(tenantId)).calendar;
     await new QueueEntryRepository(em).applyDecisions(
       tenantId,

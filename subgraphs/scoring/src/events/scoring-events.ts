@@ -8,6 +8,7 @@ import {
   type DecisionMade,
   type DriftAlertRaised,
   type EventEnvelope,
+  eventsByTenant,
   handlerWithBatch,
   type RoutingThresholds,
   recordEvent,
@@ -188,9 +189,7 @@ async function shadowScore(
 }
 
 async function keepDecisions(em: EntityManager, events: readonly EventEnvelope<DecisionMade>[]): Promise<void> {
-  const byTenant = new Map<string, EventEnvelope<DecisionMade>[]>();
-  for (const e of events) byTenant.set(e.tenantId, [...(byTenant.get(e.tenantId) ?? []), e]);
-  for (const [tenantId, ofTenant] of byTenant) {
+  for (const [tenantId, ofTenant] of eventsByTenant(events)) {
     await new MonitoringRepository(em).upsertDecisions(
       tenantId,
       ofTenant.map((e) => ({
