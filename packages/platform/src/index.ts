@@ -16,6 +16,7 @@ export * from './events/create-bus.js';
 export * from './events/event-bus.js';
 export * from './events/event-envelope.js';
 export * from './events/in-process-bus.js';
+export * from './events/newest-per-application.js';
 export * from './events/outbox.js';
 export * from './events/outbox-tables.js';
 export * from './events/redis-stream-bus.js';

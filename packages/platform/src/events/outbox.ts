@@ -197,12 +197,12 @@ export interface ConsumerHandler<T = any> {
 
 export type ConsumerHandlers = Record<string, ConsumerHandler>;
 
-/** A handler that also takes all its events of a batch at once (see ConsumerHandler.many). */
+/** A handler that takes all its events of a batch at once (see ConsumerHandler.many); one event alone is a batch of one. */
 export function handlerWithBatch<T>(
-  one: (em: EntityManager, event: EventEnvelope<T>) => Promise<void>,
   many: (em: EntityManager, events: readonly EventEnvelope<T>[]) => Promise<void>,
   opts: { consecutive?: boolean } = {},
 ): ConsumerHandler<T> {
+  const one = (em: EntityManager, event: EventEnvelope<T>) => many(em, [event]);
   return Object.assign(one, { many, consecutive: opts.consecutive ?? false });
 }
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { schemaTable } from '@tandem/platform';
+import { newestPerApplication, schemaTable } from '@tandem/platform';
 import { APPROVING_OUTCOMES, type DashboardCounts, type OutcomeCounts, type RiskBandCounts } from '../domain/decision-metrics.js';
 import type { ReportingWindow } from '../domain/reporting-window.js';
 import { ApplicationFact } from './application-fact.entity.js';
@@ -46,19 +46,6 @@ function latestWins(stamp: string, columns: string[]): string {
   );
 }
 
-/**
- * One fact per application, the one a sequence of single upserts would leave: the newest by `stamp`, and of
- * equal stamps the last (latestWins lets an equal stamp overwrite). A statement may not upsert a row twice.
- */
-export function newestPerApplication<T extends { applicationId: string }>(facts: readonly T[], stamp: (fact: T) => Date): T[] {
-  const newest = new Map<string, T>();
-  for (const fact of facts) {
-    const held = newest.get(fact.applicationId);
-    if (!held || stamp(fact).getTime() >= stamp(held).getTime()) newest.set(fact.applicationId, fact);
-  }
-  return [...newest.values()];
-}
-
 // The vocabulary of decision-metrics.ts, in SQL.
 // An override awaiting a senior, or one a senior rejected (the case went back to its analyst), is no decision in effect.
 const DECISION = `(outcome IS NOT NULL AND (override_status IS NULL OR override_status = 'APPROVED'))`;
@@ -83,20 +70,8 @@ export class ApplicationFactRepository {
     return this.em.findOne(ApplicationFact, { tenantId, applicationId });
   }
 
-  recordStatus(tenantId: string, s: StatusFact): Promise<void> {
-    return this.recordStatuses(tenantId, [s]);
-  }
-
-  recordScore(tenantId: string, s: ScoreFact): Promise<void> {
-    return this.recordScores(tenantId, [s]);
-  }
-
-  recordDecision(tenantId: string, d: DecisionFact): Promise<void> {
-    return this.recordDecisions(tenantId, [d]);
-  }
-
-  // The plural forms take a batch of one kind in one statement (a consumer's batch under load): the result is
-  // that of one upsert per fact in any order, because each column group keeps its newest values (latestWins).
+  // Each takes a batch of one kind in one statement (a consumer's batch under load): the result is that of one
+  // upsert per fact in any order, because each column group keeps its newest values (latestWins).
 
   async recordStatuses(tenantId: string, facts: readonly StatusFact[]): Promise<void> {
     const rows = newestPerApplication(facts, (s) => s.changedAt);

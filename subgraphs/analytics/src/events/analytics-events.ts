@@ -16,10 +16,9 @@ import { ApplicationFactRepository, type DecisionFact, type ScoreFact, type Stat
  * (each column group keeps its newest values), so taking a type's events ahead of the others changes nothing.
  */
 function factHandler<P, F>(toFact: (e: EventEnvelope<P>) => F, record: (repo: ApplicationFactRepository, tenantId: string, facts: F[]) => Promise<void>) {
-  const many = async (em: EntityManager, events: readonly EventEnvelope<P>[]) => {
+  return handlerWithBatch<P>(async (em: EntityManager, events: readonly EventEnvelope<P>[]) => {
     for (const [tenantId, ofTenant] of eventsByTenant(events)) await record(new ApplicationFactRepository(em), tenantId, ofTenant.map(toFact));
-  };
-  return handlerWithBatch<P>((em, e) => many(em, [e]), many);
+  });
 }
 
 /**

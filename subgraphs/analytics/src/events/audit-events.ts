@@ -41,6 +41,6 @@ function toAppend(e: EventEnvelope<AuditRecorded>): AuditAppend {
 export function auditConsumers(): ConsumerHandlers {
   const appendAll = (em: EntityManager, events: readonly EventEnvelope<AuditRecorded>[]) => new AuditTrailRepository(em).append(events.map(toAppend));
   return {
-    [AuditTopic.AuditRecorded]: handlerWithBatch<AuditRecorded>((em, e) => appendAll(em, [e]), appendAll),
+    [AuditTopic.AuditRecorded]: handlerWithBatch<AuditRecorded>(appendAll),
   };
 }

@@ -113,7 +113,6 @@ export function applicationConsumers(): ConsumerHandlers {
     // Every decision reaches here: a run of them in a batch is moved one by one and flushed once (one insert of all
     // their events). Only a run, so a contest between two decisions keeps its place.
     [Topic.DecisionMade]: handlerWithBatch<DecisionMade>(
-      (em, e) => followDecision(em, e),
       async (em, events) => {
         for (const e of events) await followDecision(em, e);
       },

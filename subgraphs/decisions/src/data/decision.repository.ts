@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type EntityManager, LockMode, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import type { QueueEntryStatus } from '@tandem/platform';
-import { isUuid, schemaTable } from '@tandem/platform';
+import { isUuid, newestPerApplication, schemaTable } from '@tandem/platform';
 import DataLoader from 'dataloader';
 import type { DecisionPlan, ReviewCase, ScoreSnapshot } from '../domain/decision-rules.js';
 import type { SubmittedDocument } from '../domain/decision-workflow.js';
@@ -383,13 +383,8 @@ export class DecisionRepository {
    * times the last, as `<=` lets it overwrite). Returns how many cases changed.
    */
   async applyCaseChanges(tenantId: string, changes: readonly { applicationId: string; change: CaseChange; changeAt: Date }[]): Promise<number> {
-    const newest = new Map<string, (typeof changes)[number]>();
-    for (const c of changes) {
-      const held = newest.get(c.applicationId);
-      if (!held || c.changeAt.getTime() >= held.changeAt.getTime()) newest.set(c.applicationId, c);
-    }
-    if (newest.size === 0) return 0;
-    const rows = [...newest.values()];
+    const rows = newestPerApplication(changes, (c) => c.changeAt);
+    if (rows.length === 0) return 0;
     const applied = await this.em.execute<{ applied: number }[]>(
       `INSERT INTO ${schemaTable(this.em, 'review_cases')} AS c
          (tenant_id, application_id, entry_id, status, assignee_id, started_at, sla_deadline, last_change_at)

@@ -267,9 +267,6 @@ export function decisionConsumers(): ConsumerHandlers {
     [Topic.ApiClientRegistered]: async (em, e: EventEnvelope<ApiClientRegistered>) =>
       new WebhookRepository(em).registerClient(e.tenantId, e.payload.clientId, e.payload.name),
     // The case projection: nothing else here writes it, so a batch of changes (under load) is one statement per tenant.
-    [Topic.QueueEntryChanged]: handlerWithBatch<QueueEntryChanged>(
-      (em, e) => applyCaseChanges(em, [e]),
-      (em, events) => applyCaseChanges(em, events),
-    ),
+    [Topic.QueueEntryChanged]: handlerWithBatch<QueueEntryChanged>(applyCaseChanges),
   };
 }

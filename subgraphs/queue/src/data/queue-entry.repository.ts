@@ -419,22 +419,15 @@ export class QueueEntryRepository {
   }
 
   /**
-   * What a decision on the application does to its open case:
+   * What decisions of the tenant do to their open cases, in their order:
    *  - an override waiting for a senior (overrideStatus PENDING): the case stays open with its analyst;
    *  - DOCUMENTS_REQUESTED: the case stays open and its SLA clock pauses until the documents arrive;
    *  - a rejected override: back in review with its analyst (REOPENED);
    *  - anything else (a final decision, an approved override): COMPLETED.
+   * One locking read takes all their cases (in id order, as any two lockers must): the consumer's batch
+   * under load. A decision that closes a case leaves a later one on the same application without an open
+   * case, as one at a time would. Each decision's change is staged by its own `stage` (its own request id).
    * The tenant's calendar is read only when a paused clock must be resumed.
-   */
-  applyDecision(tenantId: string, decision: DecisionNews, calendar: () => Promise<BusinessCalendar>, now: Date, stage: StageChange): Promise<MoveResult> {
-    return this.applyDecisions(tenantId, [{ news: decision, stage }], calendar, now).then(([result]) => result!);
-  }
-
-  /**
-   * applyDecision for several decisions of the tenant, in their order, with one locking read for all their
-   * cases (in id order, as any two lockers must) where each took its own: the consumer's batch under load.
-   * A decision that closes a case leaves a later one on the same application without an open case, as
-   * one call each would. Each decision's change is staged by its own `stage` (its own request id).
    */
   applyDecisions(
     tenantId: string,
@@ -469,7 +462,7 @@ export class QueueEntryRepository {
     );
   }
 
-  /** What one decision does to its open, locked case (see applyDecision). */
+  /** What one decision does to its open, locked case (see applyDecisions). */
   private async decideEntry(
     tx: EntityManager,
     entry: QueueEntryRecord,

@@ -165,11 +165,7 @@ export function queueConsumers(): ConsumerHandlers {
     },
     // Every decision reaches here; a run of them in a batch (under load) takes one locking read for all their cases.
     // Only a run: documents and rejected overrides move the same cases, so the batch's order must hold across types.
-    [Topic.DecisionMade]: handlerWithBatch<DecisionMade>(
-      (em, e) => applyDecisions(em, [e]),
-      (em, events) => applyDecisions(em, events),
-      { consecutive: true },
-    ),
+    [Topic.DecisionMade]: handlerWithBatch<DecisionMade>(applyDecisions, { consecutive: true }),
     // The state change came with DecisionMade (overrideStatus REJECTED); this one carries the reason for the analyst.
     [DecisionTopic.OverrideRejected]: async (em, e: EventEnvelope<OverrideRejected>) => {
       const p = e.payload;

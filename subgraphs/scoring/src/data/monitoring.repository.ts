@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DecisionOutcome } from '@tandem/platform';
-import { isUuid, schemaTable } from '@tandem/platform';
+import { isUuid, newestPerApplication, schemaTable } from '@tandem/platform';
 import type { DriftSeverity } from '../domain/drift-statistics.js';
 import { type AlertKind, type AlertStatus, DriftAlertRecord, DriftRunRecord } from './drift.entity.js';
 import { ApplicationDecisionRecord, type LoanOutcome, LoanOutcomeRecord } from './loan-outcome.entity.js';
@@ -84,27 +84,19 @@ export class MonitoringRepository {
     return record;
   }
 
-  /** Keeps the latest decision per application (an older one arriving late changes nothing): one statement, on every decision made. */
-  upsertDecision(tenantId: string, applicationId: string, outcome: DecisionOutcome, automated: boolean, decidedAt: Date): Promise<void> {
-    return this.upsertDecisions(tenantId, [{ applicationId, outcome, automated, decidedAt }]);
-  }
-
   /**
-   * A batch of decisions in one statement, with the result of one upsertDecision each in any order: of one
-   * application's decisions only the newest is written (of equal times the last, as `<=` lets it overwrite).
+   * Keeps the latest decision per application (an older one arriving late changes nothing): a batch of
+   * decisions in one statement, as one upsert each in any order would leave them.
    */
   async upsertDecisions(
     tenantId: string,
     decisions: readonly { applicationId: string; outcome: DecisionOutcome; automated: boolean; decidedAt: Date }[],
   ): Promise<void> {
-    const newest = new Map<string, (typeof decisions)[number]>();
-    for (const d of decisions) {
-      if (!isUuid(d.applicationId)) continue;
-      const held = newest.get(d.applicationId);
-      if (!held || d.decidedAt.getTime() >= held.decidedAt.getTime()) newest.set(d.applicationId, d);
-    }
-    if (newest.size === 0) return;
-    const rows = [...newest.values()];
+    const rows = newestPerApplication(
+      decisions.filter((d) => isUuid(d.applicationId)),
+      (d) => d.decidedAt,
+    );
+    if (rows.length === 0) return;
     await this.em.execute(
       `INSERT INTO ${schemaTable(this.em, 'application_decisions')} AS d (tenant_id, application_id, outcome, automated, decided_at)
        VALUES ${rows.map(() => '(?, ?, ?, ?, ?)').join(', ')}

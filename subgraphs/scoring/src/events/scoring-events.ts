@@ -213,9 +213,6 @@ export function scoringConsumers(services: ScoringServices): ConsumerHandlers {
       await scoreSubmittedApplication(em, services.registry, e);
     },
     // Every decision made is kept; a batch of them (under load) in one statement per tenant. Nothing else here writes them.
-    [Topic.DecisionMade]: handlerWithBatch<DecisionMade>(
-      (em, e) => keepDecisions(em, [e]),
-      (em, events) => keepDecisions(em, events),
-    ),
+    [Topic.DecisionMade]: handlerWithBatch<DecisionMade>(keepDecisions),
   };
 }
