@@ -8,6 +8,7 @@ import { freePort } from '@tandem/platform';
 import { runFanoutBench } from './fanout-bench.js';
 import { runFederatedBench, seedReviewCases } from './federated-bench.js';
 import { formatResults } from './load-runner.js';
+import { processTreeCpu } from './process-cpu.js';
 import { runScoringBench } from './scoring-bench.js';
 import { runSecurityBench } from './security-bench.js';
 import { runWorkflowBench } from './workflow-bench.js';
@@ -84,12 +85,19 @@ try {
       log: (line) => console.log(`  ${line}`),
       // The profile's clock is the system's monotonic clock: print where each window lies on it, in µs.
       mark: profileArgs.length ? (label) => console.log(`  mark ${label} ${process.hrtime.bigint() / 1000n}`) : undefined,
+      serverCpu: server?.pid ? () => processTreeCpu(server.pid!) : undefined,
     });
     console.log(`\nTandem bench — loopback, ${concurrency} concurrent clients, ${seconds}s per phase, embedded mode`);
     console.log(`Queue listing over ${workflow.openCasesListed} open cases (the workbench's query, a page of 25)\n`);
     console.log(formatResults(workflow.results));
     const codes = Object.entries(workflow.decisionErrorCodes);
     if (codes.length) console.log(`submitDecision errors by code: ${codes.map(([c, n]) => `${c} ${n}`).join(', ')}`);
+    // The two cores are shared by Tandem, its PostgreSQL and this process: how busy the server was explains the latency.
+    for (const c of workflow.decisionCpu) {
+      console.log(
+        `${c.row}: server CPU per decision ${(c.tandemMs / c.decisions).toFixed(2)} ms Tandem + ${(c.postgresMs / c.decisions).toFixed(2)} ms PostgreSQL; Tandem's process busy ${((c.tandemMs / (c.seconds * 1000)) * 100).toFixed(0)}% of one core, PostgreSQL ${((c.postgresMs / (c.seconds * 1000)) * 100).toFixed(0)}%`,
+      );
+    }
   }
 
   if (runs('federated')) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { INTERNAL_CONTEXT_HEADER, issueAccessToken, type Permission, ROLE_PERMISSIONS, signInternalContext } from '@tandem/platform';
 import { keepAlivePoster, type LoadResult, percentile, runLoad } from './load-runner.js';
+import type { ProcessTreeCpu } from './process-cpu.js';
 
 /**
  * The analysts' workflow under load, through the gateway of a running
@@ -28,12 +29,24 @@ export interface WorkflowBenchOptions {
   log: (line: string) => void;
   /** Called as each measured window opens and closes (e.g. to slice a CPU profile of the server by phase). */
   mark?: (label: string) => void;
+  /** The server's CPU so far (Tandem's process, and PostgreSQL's under it), read around each decision window. */
+  serverCpu?: () => Promise<ProcessTreeCpu | null>;
+}
+
+/** What the server spent during a decision row's windows: how busy it was while the latencies were taken. */
+export interface DecisionCpu {
+  row: string;
+  decisions: number;
+  seconds: number;
+  tandemMs: number;
+  postgresMs: number;
 }
 
 export interface WorkflowBenchResult {
   results: LoadResult[];
   openCasesListed: number;
   decisionErrorCodes: Record<string, number>;
+  decisionCpu: DecisionCpu[];
 }
 
 type GraphQLResponse = { data?: any; errors?: { message?: string; extensions?: { code?: string; retryAfterSeconds?: number } }[] };
@@ -438,29 +451,46 @@ export async function runWorkflowBench(opts: WorkflowBenchOptions): Promise<Work
     errorCodes[code] = (errorCodes[code] ?? 0) + 1;
     return false;
   };
-  const decisionRounds = async (label: string, run: (started: StartedCase[]) => Promise<{ latencies: number[]; errors: number; seconds: number }>) => {
+  const decisionCpu: DecisionCpu[] = [];
+  const decisionRounds = async (
+    label: string,
+    row: string,
+    run: (started: StartedCase[]) => Promise<{ latencies: number[]; errors: number; seconds: number }>,
+  ) => {
     const windows: { latencies: number[]; errors: number; seconds: number }[] = [];
+    const cpu: DecisionCpu = { row, decisions: 0, seconds: 0, tandemMs: 0, postgresMs: 0 };
     for (let round = 0; round < DECISION_ROUNDS && windows.reduce((s, w) => s + w.seconds, 0) < opts.seconds; round++) {
       const started = await startCases();
       if (!started.length) break;
       await settle(`preparing ${label} round ${round + 1}`);
       opts.log(`${label} decision round ${round + 1}: ${started.length} cases started by ${deciders.length} analysts`);
+      const before = await opts.serverCpu?.();
       opts.mark?.(`decisions-${label}-${round + 1}:start`);
-      windows.push(await run(started));
+      const window = await run(started);
+      windows.push(window);
       opts.mark?.(`decisions-${label}-${round + 1}:end`);
+      const after = await opts.serverCpu?.();
+      if (before && after) {
+        cpu.decisions += window.latencies.length;
+        cpu.seconds += window.seconds;
+        cpu.tandemMs += after.rootMs - before.rootMs;
+        // A backend that ended within the window takes its time with it: the figure is at most an undercount.
+        cpu.postgresMs += Math.max(0, after.descendantsMs - before.descendantsMs);
+      }
       // The queue closes the decided cases from the decisions' events: the next round's analysts need their places back.
       await settle(`${label} decision round ${round + 1}`);
     }
+    if (cpu.decisions > 0) decisionCpu.push(cpu);
     return windows;
   };
   // Closed loop: `concurrency` callers back to back, the most the graph answers; each call's latency is then concurrency / throughput.
-  const closed = await decisionRounds('closed-loop', (started) => drainWork(started, opts.concurrency, decide));
-  results.push(
-    summarise(`submitDecision (${opts.concurrency} callers back to back)`, closed, '(informative: the most it answers; latency = callers / throughput)'),
-  );
+  const closedRow = `submitDecision (${opts.concurrency} callers back to back)`;
+  const closed = await decisionRounds('closed-loop', closedRow, (started) => drainWork(started, opts.concurrency, decide));
+  results.push(summarise(closedRow, closed, '(informative: the most it answers; latency = callers / throughput)'));
   // Open loop at the target rate: the latency a decision gets while the graph is taking that many per second.
   const rate = opts.decisionRate ?? 300;
-  const paced = await decisionRounds('open-loop', (started) => paceWork(started, rate, PACED_MAX_IN_FLIGHT, decide));
-  results.push(summarise(`submitDecision (${rate}/s offered)`, paced, 'target >= 300/s, p95 < 30 ms'));
-  return { results, openCasesListed: listed, decisionErrorCodes: errorCodes };
+  const pacedRow = `submitDecision (${rate}/s offered)`;
+  const paced = await decisionRounds('open-loop', pacedRow, (started) => paceWork(started, rate, PACED_MAX_IN_FLIGHT, decide));
+  results.push(summarise(pacedRow, paced, 'target >= 300/s, p95 < 30 ms'));
+  return { results, openCasesListed: listed, decisionErrorCodes: errorCodes, decisionCpu };
 }
