@@ -32,7 +32,11 @@ export function treeCpu(rootPid: number, stats: ReadonlyMap<number, { ppid: numb
   const root = stats.get(rootPid);
   if (!root) return null;
   const children = new Map<number, number[]>();
-  for (const [pid, s] of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), pid]);
+  for (const [pid, s] of stats) {
+    const siblings = children.get(s.ppid);
+    if (siblings) siblings.push(pid);
+    else children.set(s.ppid, [pid]);
+  }
   let descendantsMs = 0;
   const todo = [...(children.get(rootPid) ?? [])];
   while (todo.length) {

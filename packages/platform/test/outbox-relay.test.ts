@@ -4,7 +4,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openSubgraphDatabase } from '../src/db/orm.js';
 import type { EventBus } from '../src/events/event-bus.js';
-import type { EventEnvelope } from '../src/events/event-envelope.js';
+import { type EventEnvelope, newEnvelope } from '../src/events/event-envelope.js';
 import { InProcessBus } from '../src/events/in-process-bus.js';
 import { handlerWithBatch, idempotentConsumer, OutboxRelay, recordEvent } from '../src/events/outbox.js';
 import { RedisStreamBus } from '../src/events/redis-stream-bus.js';
@@ -258,14 +258,7 @@ describe.each([
       }),
       'widget.other': async (em, e) => add(em, 'others', e.payload.by as number),
     });
-    const event = (type: string, by: number) => ({
-      id: crypto.randomUUID(),
-      type,
-      tenantId: 't1',
-      source: 'test',
-      occurredAt: new Date().toISOString(),
-      payload: { by },
-    });
+    const event = (type: string, by: number) => newEnvelope('test', type, 't1', { by });
     const [a, b, c, d] = [event('widget.run', 1), event('widget.run', 2), event('widget.run', 4), event('widget.run', 8)];
     const other = event('widget.other', 16);
     await handle(d); // handled before: a redelivery in the batch below
@@ -292,14 +285,7 @@ describe.each([
         order.push(`other ${e.payload.n}`);
       },
     });
-    const event = (type: string, n: number) => ({
-      id: crypto.randomUUID(),
-      type,
-      tenantId: 't1',
-      source: 'test',
-      occurredAt: new Date().toISOString(),
-      payload: { n },
-    });
+    const event = (type: string, n: number) => newEnvelope('test', type, 't1', { n });
     await handle.batch!([
       event('widget.step', 1),
       event('widget.step', 2),

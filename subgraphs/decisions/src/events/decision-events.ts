@@ -256,9 +256,10 @@ export function decisionConsumers(): ConsumerHandlers {
       if (!held) return; // an older score than the one we hold
       // A clear case is decided by the policy right away; a re-score after a final decision changes nothing.
       // Nor once a human has the application (an override under review or rejected, a contest): people decide it from then on.
-      const plan = planAutomatedDecision(toScoreSnapshot(held), await repo.isInHumanHands(e.tenantId, applicationId));
+      const snapshot = toScoreSnapshot(held);
+      const plan = planAutomatedDecision(snapshot, await repo.isInHumanHands(e.tenantId, applicationId));
       if (!plan) return;
-      const record = repo.createDecision(e.tenantId, applicationId, plan, toScoreSnapshot(held));
+      const record = repo.createDecision(e.tenantId, applicationId, plan, snapshot);
       // The routing policy decided, in reaction to the score.
       await stageDecisionNotices(em, record, systemCaller(Topic.ApplicationScored), e.requestId);
       log.info({ applicationId, decisionId: record.id, outcome: record.outcome }, 'automated decision');

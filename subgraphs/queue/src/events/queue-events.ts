@@ -98,7 +98,7 @@ function problemsOf(p: ApplicationScored): string[] {
   return problems;
 }
 
-/** Consumed: scoring fills the queue, decisions empty it. */
+/** A run of decisions, per tenant: one locking read for all their cases, then the seniors told of pending overrides. */
 async function applyDecisions(em: EntityManager, events: readonly EventEnvelope<DecisionMade>[]): Promise<void> {
   for (const [tenantId, ofTenant] of eventsByTenant(events)) {
     const calendar = async () => (await new SlaPolicyRepository(em).forTenant(tenantId)).calendar;
@@ -135,6 +135,7 @@ async function notifyOverridePending(em: EntityManager, e: EventEnvelope<Decisio
   }
 }
 
+/** Consumed: scoring fills the queue, decisions empty it. */
 export function queueConsumers(): ConsumerHandlers {
   return {
     [Topic.ApplicationScored]: async (em, e: EventEnvelope<ApplicationScored>) => {
