@@ -3,11 +3,11 @@ import type { Constructor } from '@mikro-orm/core';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import type { Migration } from '@mikro-orm/migrations';
 import { Migrator } from '@mikro-orm/migrations';
-import { type EntityManager, MikroORM, type Options } from '@mikro-orm/postgresql';
+import { type EntityManager, MikroORM, type Options, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { OutboxEvent, PlatformTablesMigration, ProcessedEvent } from '../events/outbox-tables.js';
 import { createLogger } from '../logging/logger.js';
-import { deferBeginOnPool } from './deferred-begin.js';
+import { deferStatementsOnPool } from './deferred-statements.js';
 
 export type { EntityManager };
 export type Orm = MikroORM;
@@ -18,6 +18,14 @@ export function schemaTable(owner: { config: Pick<EntityManager['config'], 'get'
 }
 
 const log = createLogger('orm');
+
+/**
+ * A unique violation, as MikroORM converts it, or as PostgreSQL reports it where MikroORM does not convert:
+ * an insert held until the commit (holdWritesUntilCommit) fails the commit with pg's own error.
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  return err instanceof UniqueConstraintViolationException || (err as { code?: unknown } | null)?.code === '23505';
+}
 
 export interface SubgraphDatabaseOptions {
   /** PostgreSQL URL of the shared cluster; each subgraph keeps to its own schema. */
@@ -52,8 +60,8 @@ export async function openSubgraphDatabase(opts: SubgraphDatabaseOptions): Promi
     dataloader: true,
     allowGlobalContext: false,
     pool: { min: 0, max: opts.poolSize ?? 10 },
-    // A transaction's `begin` travels with its first statement: one round trip fewer per transaction.
-    driverOptions: { onPoolCreated: (pool: pg.Pool) => deferBeginOnPool(pool) },
+    // A transaction's `begin` travels with its first statement, and held writes with the statement after them (deferred-statements.ts).
+    driverOptions: { onPoolCreated: (pool: pg.Pool) => deferStatementsOnPool(pool) },
     debug: opts.debug ?? false,
     migrations: {
       tableName: 'mikro_orm_migrations',
@@ -78,7 +86,7 @@ async function ensureSchema(url: string, schema: string): Promise<void> {
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${client.escapeIdentifier(schema)}`);
   } catch (err) {
     // Two processes racing to create the same schema: the loser sees a unique violation.
-    if ((err as { code?: string }).code !== '23505') throw err;
+    if (!isUniqueViolation(err)) throw err;
   } finally {
     await client.end();
   }

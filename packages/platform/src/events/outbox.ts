@@ -1,4 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { holdWritesUntilCommit } from '../db/deferred-statements.js';
 import { schemaTable } from '../db/orm.js';
 import { createLogger } from '../logging/logger.js';
 import type { EventBus, EventHandler } from './event-bus.js';
@@ -225,6 +226,8 @@ export function idempotentConsumer(orm: MikroORM, consumer: string, handlers: Co
       );
       if (inserted.length === 0) return; // already handled: a redelivery
       await handler(em, event);
+      // What the handler left to flush reaches PostgreSQL with the commit.
+      await holdWritesUntilCommit(() => em.flush());
     });
   };
   handle.batch = async (events: readonly EventEnvelope[]): Promise<void> => {
@@ -257,7 +260,8 @@ export function idempotentConsumer(orm: MikroORM, consumer: string, handlers: Co
             todo.filter((e) => e.type === event.type),
           );
         }
-        await em.flush();
+        // Held until the next statement (the next handler's first, or the commit): pg runs them in order, so it reads them.
+        await holdWritesUntilCommit(() => em.flush());
         em.clear();
       }
     });

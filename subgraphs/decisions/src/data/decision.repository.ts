@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type EntityManager, LockMode, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { type EntityManager, LockMode } from '@mikro-orm/postgresql';
 import type { QueueEntryStatus } from '@tandem/platform';
-import { isUuid, newestPerApplication, schemaTable } from '@tandem/platform';
+import { holdWritesUntilCommit, isUniqueViolation, isUuid, newestPerApplication, schemaTable } from '@tandem/platform';
 import DataLoader from 'dataloader';
 import type { DecisionPlan, ReviewCase, ScoreSnapshot } from '../domain/decision-rules.js';
 import type { SubmittedDocument } from '../domain/decision-workflow.js';
@@ -115,11 +115,13 @@ export class DecisionRepository {
         const facts = await repo.lockDecisionFacts(tenantId, applicationId);
         const record = repo.createDecision(tenantId, applicationId, judge(facts), facts.score);
         await stageEvents(tx, record, facts.webhookClientIds);
+        // The decision, its conditions and its events reach PostgreSQL with the commit: one round trip, not three.
+        await holdWritesUntilCommit(() => tx.flush());
         return record;
       });
       return { created };
     } catch (err) {
-      if (!(err instanceof UniqueConstraintViolationException)) throw err;
+      if (!isUniqueViolation(err)) throw err;
       this.em.clear();
       return { alreadyDecided: true };
     }

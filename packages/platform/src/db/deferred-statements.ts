@@ -1,0 +1,129 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type pg from 'pg';
+
+/** What a pg client answers for a statement, as far as MikroORM's driver (Kysely) reads it. */
+type QueryResult = Pick<pg.QueryResult, 'command' | 'rowCount' | 'rows' | 'fields'>;
+
+const answered = (command: string, rowCount: number | null = null): QueryResult => ({ command, rowCount, rows: [], fields: [] });
+
+interface DeferringClient {
+  query: (...args: unknown[]) => unknown;
+  /** Statements acknowledged but not yet sent, in order: a `begin`, then held writes. They travel with the next statement. */
+  tandemPending?: string[];
+  /** Between `begin` and `commit`/`rollback`, as the caller sees it (the `begin` itself may still be pending). */
+  tandemInTransaction?: boolean;
+}
+
+/** Set while a unit of work is flushed by {@link holdWritesUntilCommit}. */
+const holdingWrites = new AsyncLocalStorage<true>();
+
+/** A write whose answer a unit of work's flush does not read: a plain insert (the keys are set in JavaScript), nothing returned. */
+const HOLDABLE = /^\s*insert\s+into\s/i;
+const RETURNING = /\breturning\b/i;
+
+/**
+ * Runs `work` (a unit of work's flush, at the end of a transaction) with its
+ * inserts held back: each is answered at once and sent with the transaction's
+ * next statement, normally its `commit`, so the writes and the commit share
+ * one round trip. A held insert that fails fails the statement it travels
+ * with, with its own error (a unique violation is still a unique violation),
+ * and the transaction rolls back as before.
+ *
+ * Only for writes nobody reads the answer of: a held insert answers with no
+ * rows and a row count of 0. A MikroORM flush of entities whose keys are set
+ * in JavaScript (uuids) and that return nothing is such a write; an insert
+ * with RETURNING, or any statement outside a transaction, is sent at once.
+ */
+export function holdWritesUntilCommit<T>(work: () => Promise<T>): Promise<T> {
+  return holdingWrites.run(true, work);
+}
+
+/**
+ * Saves round trips on a pg client without changing what PostgreSQL sees:
+ * a transaction's `begin` travels with its first statement (`begin; <statement>`,
+ * one simple-protocol query), and writes held by {@link holdWritesUntilCommit}
+ * travel with the statement after them. Each round trip costs both processes
+ * a wake-up, and on these machines that is most of what a short transaction
+ * costs (`npm run bench`: submitDecision, the consumers behind it).
+ *
+ * The same statements arrive in the same order on the same connection. A
+ * failing first statement leaves the transaction aborted exactly as before,
+ * and the caller rolls it back. A transaction with no statement sends nothing
+ * at all; a rollback drops the writes held for it. When a statement cannot
+ * share the message (bound parameters, a callback, a query object), what is
+ * pending is queued ahead of it: pg runs a client's queries in order, so the
+ * server still sees it first.
+ */
+export function deferStatements(client: pg.ClientBase): void {
+  // Each client is wrapped once, when the pool connects it.
+  const c = client as unknown as DeferringClient;
+  if (c.tandemPending !== undefined) return;
+  c.tandemPending = [];
+  c.tandemInTransaction = false;
+  const send = c.query.bind(client);
+  c.query = (...args: unknown[]): unknown => {
+    const pending = c.tandemPending!;
+    const [text, values, callback] = args;
+    const plain = typeof text === 'string' && (values === undefined || (Array.isArray(values) && values.length === 0)) && callback === undefined;
+    // Kysely sends these in lower case; anything longer is not one of them.
+    const keyword = plain && text.length <= 10 ? text.trim().toLowerCase() : undefined;
+    if (keyword === 'begin' && !c.tandemInTransaction) {
+      c.tandemInTransaction = true;
+      pending.push('begin');
+      return Promise.resolve(answered('BEGIN'));
+    }
+    if (plain && c.tandemInTransaction && holdingWrites.getStore() && HOLDABLE.test(text) && !RETURNING.test(text)) {
+      pending.push(text);
+      return Promise.resolve(answered('INSERT', 0));
+    }
+    if (keyword === 'commit' || keyword === 'rollback') {
+      c.tandemInTransaction = false;
+      // Nothing reached the server: there is no transaction there to end.
+      if (pending[0] === 'begin' && (keyword === 'rollback' || pending.length === 1)) {
+        pending.length = 0;
+        return Promise.resolve(answered(keyword.toUpperCase()));
+      }
+      // A rollback undoes the held writes: they need not be sent at all.
+      if (keyword === 'rollback') pending.length = 0;
+    }
+    if (pending.length === 0) return send(...args);
+    const ahead = pending.splice(0);
+    if (!plain) {
+      const queued = send(ahead.join(';\n')) as Promise<unknown>;
+      queued.catch(() => undefined);
+      const own = send(...args);
+      // The held writes' own error, not the aborted transaction's, is what the statement behind them reports.
+      const onlyBegin = ahead.length === 1 && ahead[0] === 'begin';
+      return own instanceof Promise && !onlyBegin
+        ? own.catch((err) =>
+            queued.then(
+              () => Promise.reject(err),
+              (first) => Promise.reject(first),
+            ),
+          )
+        : own;
+    }
+    return (send(`${ahead.join(';\n')};\n${text}`) as Promise<QueryResult | QueryResult[]>).then((results) => {
+      // Several statements answer with one result each: the pending ones' come first.
+      if (!Array.isArray(results)) return results;
+      const own = results.slice(ahead.length);
+      return own.length === 1 ? own[0] : own;
+    });
+  };
+}
+
+/**
+ * Defers statements on every client of the pool. A client handed out again
+ * never carries what its last user left pending (a transaction abandoned
+ * before its first statement never began on the server).
+ */
+export function deferStatementsOnPool(pool: pg.Pool): void {
+  pool.on('connect', (client) => deferStatements(client));
+  pool.on('acquire', (client) => {
+    const c = client as unknown as DeferringClient;
+    if (c.tandemPending?.length && c.tandemPending[0] === 'begin') {
+      c.tandemPending.length = 0;
+      c.tandemInTransaction = false;
+    }
+  });
+}
