@@ -8,6 +8,7 @@ export * from './auth/permissions.js';
 export * from './auth/request-context.js';
 export * from './auth/token-revocation.js';
 export * from './config/config.js';
+export * from './db/advisory-lock.js';
 export * from './db/deferred-statements.js';
 export * from './db/embedded-postgres.js';
 export * from './db/orm.js';

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { deferStatementsOnPool, holdWritesUntilCommit } from '../src/db/deferred-statements.js';
+import { deferStatementsOnPool, holdWritesUntilCommit, sendWithNextStatement } from '../src/db/deferred-statements.js';
 import { createTestDatabase } from '../src/testing/test-infra.js';
 
 /** A one-connection pool with deferred statements; `sent` records every message that reaches the server. */
@@ -225,6 +225,26 @@ describe('held writes: a flush travels with the commit', () => {
     await client.query("INSERT INTO notes VALUES (60, 'sixty')");
     expect(sent).toEqual(["INSERT INTO notes VALUES (60, 'sixty')"]);
     await client.query('commit');
+    client.release();
+  });
+
+  it('sends a lock with the statement it guards, and holds it until the transaction ends', async () => {
+    const client = await pool.connect();
+    await client.query('begin');
+    await client.query('SELECT 1');
+    sent.length = 0;
+    const lock = await sendWithNextStatement(() => client.query('SELECT pg_advisory_xact_lock(4242)'));
+    expect(lock).toMatchObject({ command: 'SELECT', rowCount: 0, rows: [] });
+    expect(sent).toEqual([]);
+    const guarded = await client.query('SELECT count(*)::int AS n FROM notes');
+    expect(sent).toEqual(['SELECT pg_advisory_xact_lock(4242);\nSELECT count(*)::int AS n FROM notes']);
+    expect(guarded.rows[0].n).toBeGreaterThan(0);
+    // Another session cannot take it while this transaction lives, and can once it has ended.
+    const tryLock = async () => (await observer.query('SELECT pg_try_advisory_lock(4242) AS got')).rows[0].got as boolean;
+    expect(await tryLock()).toBe(false);
+    await client.query('commit');
+    expect(await tryLock()).toBe(true);
+    await observer.query('SELECT pg_advisory_unlock(4242)');
     client.release();
   });
 });

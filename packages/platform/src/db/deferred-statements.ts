@@ -14,8 +14,8 @@ interface DeferringClient {
   tandemInTransaction?: boolean;
 }
 
-/** Set while a unit of work is flushed by {@link holdWritesUntilCommit}. */
-const holdingWrites = new AsyncLocalStorage<true>();
+/** What is held in the current scope: a flush's inserts ({@link holdWritesUntilCommit}), or every statement ({@link sendWithNextStatement}). */
+const holding = new AsyncLocalStorage<'inserts' | 'all'>();
 
 /** A write whose answer a unit of work's flush does not read: a plain insert (the keys are set in JavaScript), nothing returned. */
 const HOLDABLE = /^\s*insert\s+into\s/i;
@@ -35,14 +35,26 @@ const RETURNING = /\breturning\b/i;
  * with RETURNING, or any statement outside a transaction, is sent at once.
  */
 export function holdWritesUntilCommit<T>(work: () => Promise<T>): Promise<T> {
-  return holdingWrites.run(true, work);
+  return holding.run('inserts', work);
+}
+
+/**
+ * Runs `work`, whose statements in a transaction are answered at once (no
+ * rows, row count 0) and sent ahead of the transaction's next statement, in
+ * the same message. For a statement whose answer nothing reads: an advisory
+ * lock taken for the read it guards (which still runs holding it), the last
+ * update before a commit. Its failure fails the statement it travels with.
+ */
+export function sendWithNextStatement<T>(work: () => Promise<T>): Promise<T> {
+  return holding.run('all', work);
 }
 
 /**
  * Saves round trips on a pg client without changing what PostgreSQL sees:
  * a transaction's `begin` travels with its first statement (`begin; <statement>`,
  * one simple-protocol query), and writes held by {@link holdWritesUntilCommit}
- * travel with the statement after them. Each round trip costs both processes
+ * (and statements sent by {@link sendWithNextStatement}) travel with the
+ * statement after them. Each round trip costs both processes
  * a wake-up, and on these machines that is most of what a short transaction
  * costs (`npm run bench`: submitDecision, the consumers behind it).
  *
@@ -72,9 +84,11 @@ export function deferStatements(client: pg.ClientBase): void {
       pending.push('begin');
       return Promise.resolve(answered('BEGIN'));
     }
-    if (plain && c.tandemInTransaction && holdingWrites.getStore() && HOLDABLE.test(text) && !RETURNING.test(text)) {
+    const control = keyword === 'begin' || keyword === 'commit' || keyword === 'rollback';
+    const held = plain && !control && c.tandemInTransaction ? holding.getStore() : undefined;
+    if (held && typeof text === 'string' && (held === 'all' || (HOLDABLE.test(text) && !RETURNING.test(text)))) {
       pending.push(text);
-      return Promise.resolve(answered('INSERT', 0));
+      return Promise.resolve(answered(/^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? '', 0));
     }
     if (keyword === 'commit' || keyword === 'rollback') {
       c.tandemInTransaction = false;

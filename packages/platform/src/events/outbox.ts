@@ -1,5 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { holdWritesUntilCommit } from '../db/deferred-statements.js';
+import { holdWritesUntilCommit, sendWithNextStatement } from '../db/deferred-statements.js';
 import { schemaTable } from '../db/orm.js';
 import { createLogger } from '../logging/logger.js';
 import type { EventBus, EventHandler } from './event-bus.js';
@@ -152,7 +152,10 @@ export class OutboxRelay {
       const { delivered, error } = await this.bus.publishBatch(envelopes);
       if (delivered > 0) {
         const ids = rows.slice(0, delivered).map((r) => r.id);
-        await tx.execute(`UPDATE ${this.table} SET published_at = now(), attempts = attempts + 1 WHERE id IN (${ids.map(() => '?').join(', ')})`, ids);
+        // Nothing reads its answer: it travels with the commit.
+        await sendWithNextStatement(() =>
+          tx.execute(`UPDATE ${this.table} SET published_at = now(), attempts = attempts + 1 WHERE id IN (${ids.map(() => '?').join(', ')})`, ids),
+        );
       }
       const failed = rows[delivered];
       if (error && failed) {

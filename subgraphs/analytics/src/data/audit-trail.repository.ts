@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type AuditRecorded, schemaTable } from '@tandem/platform';
+import { type AuditRecorded, lockForTransaction, schemaTable } from '@tandem/platform';
 import {
   type ChainedEntry,
   type ChainVerification,
@@ -102,7 +102,7 @@ export class AuditTrailRepository {
    * advisory lock makes this the only writer of a tenant's chain until commit,
    * so concurrent consumers (processes) queue up rather than fork the chain;
    * the primary key (tenant, seq) would refuse a fork anyway. Per tenant: one
-   * lock, one read of the head, one INSERT, however many entries.
+   * lock sent with one read of the head, one INSERT, however many entries.
    */
   async append(items: readonly AuditAppend[]): Promise<void> {
     const byTenant = new Map<string, AuditAppend[]>();
@@ -113,7 +113,7 @@ export class AuditTrailRepository {
     }
     // Locks taken in one order (by tenant), so two writers of overlapping tenants never wait on each other in a cycle.
     for (const [tenantId, appends] of [...byTenant].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      await this.em.execute('SELECT pg_advisory_xact_lock(?::int, hashtext(?))', [CHAIN_LOCK_CLASS, tenantId]);
+      await lockForTransaction(this.em, tenantId, CHAIN_LOCK_CLASS);
       const [head] = await this.em.execute<{ seq: string; hash: string }[]>(
         `SELECT seq, hash FROM ${this.table} WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1`,
         [tenantId],

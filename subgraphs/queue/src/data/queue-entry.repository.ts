@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type EntityManager, type FilterQuery, LockMode, TransactionPropagation } from '@mikro-orm/postgresql';
-import { isUuid, type ModelRecommendation, Permission, type QueueEntryStatus, schemaTable } from '@tandem/platform';
+import { isUuid, lockForTransaction, type ModelRecommendation, Permission, type QueueEntryStatus, schemaTable } from '@tandem/platform';
 import DataLoader from 'dataloader';
 import type { BusinessCalendar } from '../domain/business-calendar.js';
 import { documentsSubmittedMessage } from '../domain/notifications.js';
@@ -738,7 +738,7 @@ function shiftClock(entry: QueueEntryRecord, clock: { deadline: Date; warningAt:
 }
 
 async function lockKey(tx: EntityManager, namespace: number, key: string): Promise<void> {
-  await tx.execute('SELECT pg_advisory_xact_lock(?::int, hashtext(?))', [namespace, key]);
+  await lockForTransaction(tx, key, namespace);
 }
 
 function lockEntry(tx: EntityManager, where: FilterQuery<QueueEntryRecord>): Promise<QueueEntryRecord | null> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { lockForTransaction } from '@tandem/platform';
 import { ModelDeploymentRecord, ModelRegistryAuditRecord, ModelVersionRecord } from './model-version.entity.js';
 
 export type RegistryAction = 'REGISTER' | 'PROMOTE' | 'ROLLBACK' | 'SET_CHALLENGER' | 'CLEAR_CHALLENGER';
@@ -36,7 +37,7 @@ export class ModelRegistryRepository {
 
   /** Serialises registry writes of one tenant's model until the transaction ends. */
   async lock(tenantId: string, name: string): Promise<void> {
-    await this.em.execute('SELECT pg_advisory_xact_lock(hashtext(?))', [`model_registry:${tenantId}:${name}`]);
+    await lockForTransaction(this.em, `model_registry:${tenantId}:${name}`);
   }
 
   addVersion(data: ModelVersionRecord): ModelVersionRecord {

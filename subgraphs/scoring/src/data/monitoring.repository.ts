@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DecisionOutcome } from '@tandem/platform';
-import { isUuid, newestPerApplication, schemaTable } from '@tandem/platform';
+import { isUuid, lockForTransaction, newestPerApplication, schemaTable } from '@tandem/platform';
 import type { DriftSeverity } from '../domain/drift-statistics.js';
 import { type AlertKind, type AlertStatus, DriftAlertRecord, DriftRunRecord } from './drift.entity.js';
 import { ApplicationDecisionRecord, type LoanOutcome, LoanOutcomeRecord } from './loan-outcome.entity.js';
@@ -135,7 +135,7 @@ export class MonitoringRepository {
 
   /** Serialises alert writes of one tenant (the scheduled job and an on-demand run may overlap). */
   async lockAlerts(tenantId: string): Promise<void> {
-    await this.em.execute('SELECT pg_advisory_xact_lock(hashtext(?))', [`drift_alerts:${tenantId}`]);
+    await lockForTransaction(this.em, `drift_alerts:${tenantId}`);
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { lockForTransaction } from '@tandem/platform';
 import { policyInForce, type RoutingPolicyChange, type RoutingPolicyVersion } from '../domain/routing-policy.js';
 import { type AuditActor, auditRoutingPolicySet } from '../events/scoring-audit.js';
 import { RoutingPolicyRecord } from './routing-policy.entity.js';
@@ -53,7 +54,7 @@ export class RoutingPolicyRepository {
 
 /** Transaction-scoped advisory lock on the tenant's policy history. */
 async function lockTenant(tx: EntityManager, tenantId: string): Promise<void> {
-  await tx.execute('SELECT pg_advisory_xact_lock(hashtext(?))', [`routing_policies:${tenantId}`]);
+  await lockForTransaction(tx, `routing_policies:${tenantId}`);
 }
 
 async function insertNext(

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { isUuid } from '@tandem/platform';
+import { isUuid, lockForTransaction } from '@tandem/platform';
 import DataLoader from 'dataloader';
 import { ScoreRecord } from './score.entity.js';
 import { ShadowScoreRecord } from './shadow-score.entity.js';
@@ -40,7 +40,7 @@ export class ScoreRepository {
    * second scorer waits, then finds the first one's committed score.
    */
   async lockApplication(tenantId: string, applicationId: string): Promise<void> {
-    await this.em.execute('SELECT pg_advisory_xact_lock(hashtext(?))', [`scores:${tenantId}:${applicationId}`]);
+    await lockForTransaction(this.em, `scores:${tenantId}:${applicationId}`);
   }
 
   /**
