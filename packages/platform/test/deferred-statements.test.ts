@@ -125,6 +125,14 @@ describe('held writes: a flush travels with the commit', () => {
   let observer: pg.Pool;
   const sent: string[] = [];
   const count = async (where = 'true') => (await observer.query(`SELECT count(*)::int AS n FROM notes WHERE ${where}`)).rows[0].n as number;
+  /** A client in a transaction that has reached the server; `sent` is cleared, so it records from here. */
+  const begun = async () => {
+    const client = await pool.connect();
+    await client.query('begin');
+    await client.query('SELECT 1');
+    sent.length = 0;
+    return client;
+  };
 
   beforeAll(async () => {
     const url = await createTestDatabase(inject('databaseUrl'));
@@ -138,10 +146,7 @@ describe('held writes: a flush travels with the commit', () => {
   });
 
   it('answers the held inserts at once and sends them with the commit, in one message', async () => {
-    const client = await pool.connect();
-    await client.query('begin');
-    await client.query('SELECT 1');
-    sent.length = 0;
+    const client = await begun();
     const answers = await holdWritesUntilCommit(async () => [
       await client.query("INSERT INTO notes VALUES (10, 'ten')"),
       await client.query("insert into notes values (11, 'eleven'), (12, 'twelve')"),
@@ -182,9 +187,7 @@ describe('held writes: a flush travels with the commit', () => {
   });
 
   it("reports a held insert's error on a statement with bound parameters that follows it", async () => {
-    const client = await pool.connect();
-    await client.query('begin');
-    await client.query('SELECT 1');
+    const client = await begun();
     await holdWritesUntilCommit(() => client.query("INSERT INTO notes VALUES (11, 'eleven again')"));
     await expect(client.query('SELECT $1::int AS n', [1])).rejects.toMatchObject({ code: '23505' });
     await client.query('rollback');
@@ -192,10 +195,7 @@ describe('held writes: a flush travels with the commit', () => {
   });
 
   it('drops the held writes of a transaction that rolls back', async () => {
-    const client = await pool.connect();
-    await client.query('begin');
-    await client.query('SELECT 1');
-    sent.length = 0;
+    const client = await begun();
     await holdWritesUntilCommit(() => client.query("INSERT INTO notes VALUES (40, 'forty')"));
     await client.query('rollback');
     expect(sent).toEqual(['rollback']);
@@ -218,10 +218,7 @@ describe('held writes: a flush travels with the commit', () => {
   });
 
   it('holds nothing outside the scope: a statement after it is sent as before', async () => {
-    const client = await pool.connect();
-    await client.query('begin');
-    await client.query('SELECT 1');
-    sent.length = 0;
+    const client = await begun();
     await client.query("INSERT INTO notes VALUES (60, 'sixty')");
     expect(sent).toEqual(["INSERT INTO notes VALUES (60, 'sixty')"]);
     await client.query('commit');
@@ -229,10 +226,7 @@ describe('held writes: a flush travels with the commit', () => {
   });
 
   it('sends a lock with the statement it guards, and holds it until the transaction ends', async () => {
-    const client = await pool.connect();
-    await client.query('begin');
-    await client.query('SELECT 1');
-    sent.length = 0;
+    const client = await begun();
     const lock = await sendWithNextStatement(() => client.query('SELECT pg_advisory_xact_lock(4242)'));
     expect(lock).toMatchObject({ command: 'SELECT', rowCount: 0, rows: [] });
     expect(sent).toEqual([]);
