@@ -135,7 +135,7 @@ export function deferStatementsOnPool(pool: pg.Pool): void {
   pool.on('connect', (client) => deferStatements(client));
   pool.on('acquire', (client) => {
     const c = client as unknown as DeferringClient;
-    if (c.tandemPending?.length && c.tandemPending[0] === 'begin') {
+    if (c.tandemPending?.[0] === 'begin') {
       c.tandemPending.length = 0;
       c.tandemInTransaction = false;
     }

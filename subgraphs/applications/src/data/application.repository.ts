@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type EntityManager, type FilterQuery, LockMode, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
-import { type ApplicationStatus, isUuid, schemaTable } from '@tandem/platform';
+import { type EntityManager, type FilterQuery, LockMode } from '@mikro-orm/postgresql';
+import { type ApplicationStatus, isUniqueViolation, isUuid, schemaTable } from '@tandem/platform';
 import DataLoader from 'dataloader';
 import { ApplicationRecord } from './application.entity.js';
 
@@ -72,7 +72,7 @@ export class ApplicationRepository {
       });
       return { created };
     } catch (err) {
-      if (!(err instanceof UniqueConstraintViolationException)) throw err;
+      if (!isUniqueViolation(err)) throw err;
       this.em.clear();
       const existing = await this.findByExternalId(data.tenantId, data.externalId);
       if (!existing) throw err;

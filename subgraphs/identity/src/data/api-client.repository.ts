@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
-import { type ApiClientRegistered, recordEvent, Topic } from '@tandem/platform';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type ApiClientRegistered, isUniqueViolation, recordEvent, Topic } from '@tandem/platform';
 import { auditApiClientCreated, auditApiClientSecretRotated } from '../events/identity-audit.js';
 import { ApiClientRecord } from './api-client.entity.js';
 import type { AuditedBy } from './user.repository.js';
@@ -45,7 +45,7 @@ export class ApiClientRepository {
       await this.em.flush();
       return record;
     } catch (err) {
-      if (!(err instanceof UniqueConstraintViolationException)) throw err;
+      if (!isUniqueViolation(err)) throw err;
       this.em.clear();
       return null;
     }

@@ -1,4 +1,5 @@
-import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { isUniqueViolation } from '@tandem/platform';
 import DataLoader from 'dataloader';
 import { TenantRecord } from './tenant.entity.js';
 
@@ -25,7 +26,7 @@ export class TenantRepository {
     try {
       await this.em.insert(TenantRecord, { id: tenantId, name, createdAt: new Date() });
     } catch (err) {
-      if (!(err instanceof UniqueConstraintViolationException)) throw err;
+      if (!isUniqueViolation(err)) throw err;
     }
   }
 }

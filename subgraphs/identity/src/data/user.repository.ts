@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
-import type { Caller } from '@tandem/platform';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type Caller, isUniqueViolation } from '@tandem/platform';
 import DataLoader from 'dataloader';
 import { auditUserAccessChanged, auditUserCreated, type UserAccess, type UserAccessAction } from '../events/identity-audit.js';
 import { UserRecord } from './user.entity.js';
@@ -72,7 +72,7 @@ export class UserRepository {
       await this.em.flush();
       return record;
     } catch (err) {
-      if (!(err instanceof UniqueConstraintViolationException)) throw err;
+      if (!isUniqueViolation(err)) throw err;
       this.em.clear();
       return null;
     }
