@@ -1,7 +1,7 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Migration } from '@mikro-orm/migrations';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { openSubgraphDatabase } from '../src/db/orm.js';
 import type { EventBus } from '../src/events/event-bus.js';
 import { type EventEnvelope, newEnvelope } from '../src/events/event-envelope.js';
@@ -151,6 +151,28 @@ describe.each([
     await waitFor(() => received.length === 3);
     expect(received).toEqual(['a', 'b', 'c']);
     await relay.stop();
+    await unsubscribe();
+  });
+
+  it('drains a backlog of several batches in one wake-up, and a short batch ends the pass', async () => {
+    const received: string[] = [];
+    const unsubscribe = bus.consume('backlog', async (e) => {
+      if (e.type === 'widget.backlog') received.push(e.payload.n as string);
+    });
+    // No relay running: seven events wait, more than two batches of three.
+    const staged = ['0', '1', '2', '3', '4', '5', '6'];
+    await producer.em.fork().transactional(async (em) => {
+      for (const n of staged) recordEvent(em, 'producer', 'widget.backlog', 't1', { n });
+    });
+    // No poll within the test: the start's own wake-up must carry the whole backlog.
+    const relay = new OutboxRelay(producer, bus, { pollMs: 600_000, batchSize: 3 });
+    const passes = vi.spyOn(relay, 'relayBatch');
+    relay.start();
+    await waitFor(() => received.length === staged.length);
+    await relay.stop();
+    expect(received).toEqual(staged);
+    // 3 + 3 + 1: the short batch took every row there was, so no fourth (empty) round trip to find out.
+    expect(passes).toHaveBeenCalledTimes(3);
     await unsubscribe();
   });
 

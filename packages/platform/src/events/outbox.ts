@@ -49,6 +49,7 @@ export class OutboxRelay {
   private stopped = false;
   private idle?: Promise<void>;
   private readonly table: string;
+  private readonly batchSize: number;
 
   constructor(
     private readonly orm: MikroORM,
@@ -56,6 +57,7 @@ export class OutboxRelay {
     private readonly opts: { pollMs?: number; batchSize?: number } = {},
   ) {
     this.table = schemaTable(orm, 'outbox_events');
+    this.batchSize = opts.batchSize ?? 100;
     // Wake the relay as soon as a transaction that staged events commits. Tracked per entity manager (each
     // transaction has its own fork): with one flag for all, another transaction's commit (the relay's own
     // empty pass, say) cleared it between a flush and its commit, and the event then waited for the poll.
@@ -103,7 +105,9 @@ export class OutboxRelay {
       try {
         do {
           this.again = false;
-          while ((await this.relayBatch()) > 0 && !this.stopped) {
+          // Only a full batch can have rows behind it. A short one took every row ready when it read; rows
+          // committed since then nudged `again`, and a failed row waits for its backoff: no empty pass to find out.
+          while ((await this.relayBatch()) === this.batchSize && !this.stopped) {
             /* drain */
           }
         } while (this.again && !this.stopped);
@@ -118,7 +122,7 @@ export class OutboxRelay {
   /** Publishes one batch; returns how many rows were published. */
   async relayBatch(): Promise<number> {
     const em = this.orm.em.fork();
-    const limit = this.opts.batchSize ?? 100;
+    const limit = this.batchSize;
     return em.transactional(async (tx) => {
       const rows = await tx.execute<
         {
