@@ -1,4 +1,4 @@
-import { createEventBus, createLogger, createScheduler, loadConfig, onShutdown, openSubgraphDatabase, type Orm, type SubgraphRuntime } from '@tandem/platform';
+import { createEventBus, createLogger, createScheduler, loadConfig, type Orm, onShutdown, openSubgraphDatabase, type SubgraphRuntime } from '@tandem/platform';
 import { SUBGRAPH_MODULES } from './subgraph-modules.js';
 
 // The worker process of the cluster: every subgraph's scheduled jobs (SLA
@@ -13,7 +13,13 @@ const scheduler = createScheduler(config.redisUrl, 'tandem');
 const orms: Orm[] = [];
 for (const module of SUBGRAPH_MODULES) {
   if (!module.jobs) continue;
-  const orm = await openSubgraphDatabase({ url: config.databaseUrl, schema: module.name, entities: module.entities, migrations: module.migrations });
+  const orm = await openSubgraphDatabase({
+    url: config.databaseUrl,
+    schema: module.name,
+    entities: module.entities,
+    migrations: module.migrations,
+    poolSize: config.databasePoolSize,
+  });
   orms.push(orm);
   const runtime: SubgraphRuntime = { config, orm, bus, scheduler };
   const services = (await module.createServices?.(runtime)) as never;

@@ -1,16 +1,19 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { loadConfig, SUBGRAPHS } from '@tandem/platform';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadConfig, SUBGRAPHS } from '@tandem/platform';
 import { REPO_ROOT } from '../src/repo-paths.js';
 
 // No Docker engine runs here, so the production topology is checked for what
 // can be checked without one: structure, commands, health checks, ports.
 describe('docker-compose.yml (production topology)', async () => {
   const compose = parse(await readFile(resolve(REPO_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-    services: Record<string, { command?: string[]; healthcheck?: { test: string[] }; depends_on?: Record<string, { condition: string }>; environment?: Record<string, string> }>;
+    services: Record<
+      string,
+      { command?: string[]; healthcheck?: { test: string[] }; depends_on?: Record<string, { condition: string }>; environment?: Record<string, string> }
+    >;
   };
   const services = compose.services;
   const ports = loadConfig({ TANDEM_MODE: 'demo' }).subgraphPorts;
@@ -42,6 +45,15 @@ describe('docker-compose.yml (production topology)', async () => {
         expect(cond.condition).toBe('service_healthy');
       }
     }
+  });
+
+  it('lets PostgreSQL accept every connection the pools may open, with room for an operator', () => {
+    // PostgreSQL's own default when the service does not set it.
+    const maxConnections = Number(/max_connections=(\d+)/.exec(services.postgres.command?.join(' ') ?? '')?.[1] ?? 100);
+    const poolSize = loadConfig({ TANDEM_MODE: 'demo', DATABASE_POOL_SIZE: services.identity.environment?.DATABASE_POOL_SIZE }).databasePoolSize;
+    // One pool in each subgraph's service, and at most one per subgraph in the worker.
+    const pools = SUBGRAPHS.length * 2;
+    expect(pools * poolSize).toBeLessThanOrEqual(maxConnections - 10);
   });
 
   it('points the gateway at each subgraph by service name and needs real secrets', () => {

@@ -5,6 +5,7 @@ import type { Migration } from '@mikro-orm/migrations';
 import { Migrator } from '@mikro-orm/migrations';
 import { type EntityManager, MikroORM, type Options, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import { DEFAULT_DATABASE_POOL_SIZE } from '../config/config.js';
 import { OutboxEvent, PlatformTablesMigration, ProcessedEvent } from '../events/outbox-tables.js';
 import { createLogger } from '../logging/logger.js';
 import { deferStatementsOnPool } from './deferred-statements.js';
@@ -36,6 +37,7 @@ export interface SubgraphDatabaseOptions {
   entities: any[];
   /** Ordered migrations; the outbox/inbox tables are prepended for every subgraph. */
   migrations: { name: string; class: Constructor<Migration> }[];
+  /** Connections this subgraph's ORM may hold at once (TandemConfig.databasePoolSize); DEFAULT_DATABASE_POOL_SIZE otherwise. */
   poolSize?: number;
   contextName?: string;
   debug?: boolean;
@@ -59,7 +61,7 @@ export async function openSubgraphDatabase(opts: SubgraphDatabaseOptions): Promi
     // Entity references (Ref.load, __resolveReference) are batched per tick.
     dataloader: true,
     allowGlobalContext: false,
-    pool: { min: 0, max: opts.poolSize ?? 10 },
+    pool: { min: 0, max: opts.poolSize ?? DEFAULT_DATABASE_POOL_SIZE },
     // A transaction's `begin` travels with its first statement, and held writes with the statement after them (deferred-statements.ts).
     driverOptions: { onPoolCreated: (pool: pg.Pool) => deferStatementsOnPool(pool) },
     debug: opts.debug ?? false,

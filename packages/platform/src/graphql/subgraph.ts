@@ -155,6 +155,7 @@ export async function startSubgraph<S>(
     schema: module.name,
     entities: module.entities,
     migrations: module.migrations,
+    poolSize: deps.config.databasePoolSize,
   });
   const runtime: SubgraphRuntime = { config: deps.config, orm, bus: deps.bus, scheduler: deps.scheduler };
   const services = (await module.createServices?.(runtime)) as S;
