@@ -63,9 +63,10 @@ const DEMO_INTERNAL_SECRET = 'tandem-demo-internal-secret-change-me-in-prod-000'
 
 /**
  * Connections per subgraph and process. Requests, consumers, relays and jobs share them, so the pool is sized for
- * their bursts, not their mean: at 300 decisions/s a pool of 10 made a decision wait 15–38 ms on average for a
- * connection (p95 87–162 ms) once an event-loop stall had bunched requests up. Deployments fit
- * DATABASE_POOL_SIZE × pools to PostgreSQL's max_connections.
+ * their bursts, not their mean: at 300 decisions/s a pool of 10 made a decision wait 15–93 ms on average for a
+ * connection (p95 87–289 ms) once an event-loop stall had bunched requests up; 20 waited 2.4–6.6 ms in the same hours.
+ * 30 slowed PostgreSQL's answers (more backends on the same cores). Deployments fit DATABASE_POOL_SIZE × pools to
+ * PostgreSQL's max_connections.
  */
 export const DEFAULT_DATABASE_POOL_SIZE = 20;
 
