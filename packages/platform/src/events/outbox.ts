@@ -122,7 +122,6 @@ export class OutboxRelay {
   /** Publishes one batch; returns how many rows were published. */
   async relayBatch(): Promise<number> {
     const em = this.orm.em.fork();
-    const limit = this.batchSize;
     return em.transactional(async (tx) => {
       const rows = await tx.execute<
         {
@@ -139,7 +138,7 @@ export class OutboxRelay {
         `SELECT id, type, tenant_id, source, payload, request_id, created_at, attempts FROM ${this.table}
          WHERE published_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
          ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED`,
-        [limit],
+        [this.batchSize],
       );
       if (rows.length === 0) return 0;
       const envelopes: EventEnvelope[] = rows.map((r) => ({

@@ -311,7 +311,7 @@ export class QueueEntryRepository {
     createdBy: QueueActor = systemActor('scoring'),
   ): Promise<QueueEntryRecord | null> {
     return this.em.transactional(async (tx) => {
-      await lockKey(tx, APPLICATION_LOCK, `${data.tenantId}/${data.applicationId}`);
+      await lockForTransaction(tx, `${data.tenantId}/${data.applicationId}`, APPLICATION_LOCK);
       const open = await tx.findOne(QueueEntryRecord, { tenantId: data.tenantId, applicationId: data.applicationId, status: { $in: [...OPEN_STATUSES] } });
       if (open) return null;
       const clock = slaClock(now, policy);
@@ -347,7 +347,7 @@ export class QueueEntryRepository {
     if (!isUuid(entryId)) return Promise.resolve({ outcome: 'not_found' });
     return this.em.transactional(async (tx) => {
       // The analyst lock makes "count active cases, then take one" atomic per analyst.
-      await lockKey(tx, ANALYST_LOCK, `${tenantId}/${analystId}`);
+      await lockForTransaction(tx, `${tenantId}/${analystId}`, ANALYST_LOCK);
       const entry = await lockEntry(tx, { tenantId, id: entryId });
       if (!entry) return { outcome: 'not_found' } as const;
       const active = await countActive(tx, tenantId, analystId);
@@ -369,7 +369,7 @@ export class QueueEntryRepository {
   ): Promise<MoveResult> {
     if (!isUuid(entryId)) return Promise.resolve({ outcome: 'not_found' });
     return this.em.transactional(async (tx) => {
-      await lockKey(tx, ANALYST_LOCK, `${tenantId}/${analystId}`);
+      await lockForTransaction(tx, `${tenantId}/${analystId}`, ANALYST_LOCK);
       const entry = await lockEntry(tx, { tenantId, id: entryId });
       if (!entry) return { outcome: 'not_found' } as const;
       const active = await countActive(tx, tenantId, analystId);
@@ -404,7 +404,7 @@ export class QueueEntryRepository {
     return this.em.transactional(async (tx) => {
       const denied = assignPermission(actor, actor.id);
       if (denied) return { outcome: 'refused', refusal: denied } as const;
-      await lockKey(tx, ANALYST_LOCK, `${tenantId}/${actor.id}`);
+      await lockForTransaction(tx, `${tenantId}/${actor.id}`, ANALYST_LOCK);
       const active = await countActive(tx, tenantId, actor.id);
       const full = capacityRefusal(actor.id, actor.id, active);
       if (full) return { outcome: 'refused', refusal: full } as const;
@@ -735,10 +735,6 @@ function shiftClock(entry: QueueEntryRecord, clock: { deadline: Date; warningAt:
   entry.slaDeadline = clock.deadline;
   entry.slaWarningAt = clock.warningAt;
   entry.slaEscalateAt = clock.escalateAt;
-}
-
-async function lockKey(tx: EntityManager, namespace: number, key: string): Promise<void> {
-  await lockForTransaction(tx, key, namespace);
 }
 
 function lockEntry(tx: EntityManager, where: FilterQuery<QueueEntryRecord>): Promise<QueueEntryRecord | null> {
