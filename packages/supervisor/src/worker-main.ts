@@ -19,6 +19,7 @@ for (const module of SUBGRAPH_MODULES) {
     entities: module.entities,
     migrations: module.migrations,
     poolSize: config.databasePoolSize,
+    poolIdleSeconds: config.databasePoolIdleSeconds,
   });
   orms.push(orm);
   const runtime: SubgraphRuntime = { config, orm, bus, scheduler };

@@ -15,6 +15,8 @@ export interface TandemConfig {
   databaseUrl?: string;
   /** Connections each subgraph's ORM may hold (DATABASE_POOL_SIZE): per subgraph and process, so fit their sum to PostgreSQL's max_connections. */
   databasePoolSize: number;
+  /** How long a pool keeps a connection nobody uses before closing it (DATABASE_POOL_IDLE_SECONDS); 0 keeps it for good. */
+  databasePoolIdleSeconds: number;
   /** Unset: events travel on the in-process bus (single-process default). */
   redisUrl?: string;
   dataDir: string;
@@ -70,6 +72,13 @@ const DEMO_INTERNAL_SECRET = 'tandem-demo-internal-secret-change-me-in-prod-000'
  */
 export const DEFAULT_DATABASE_POOL_SIZE = 20;
 
+/**
+ * Idle connections are kept this long, so that a burst finds the connections the last one opened. With pg's default
+ * (10 s) the pools shrank between the bench's rounds of decisions, and each round began by opening 15–20 backends
+ * (fork, SCRAM authentication, cold catalog caches) while its first decisions waited on them.
+ */
+export const DEFAULT_DATABASE_POOL_IDLE_SECONDS = 300;
+
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
@@ -93,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
   };
   const databasePoolSize = count('DATABASE_POOL_SIZE', DEFAULT_DATABASE_POOL_SIZE);
   if (databasePoolSize < 1) throw new ConfigError('DATABASE_POOL_SIZE must be 1 or more');
+  const databasePoolIdleSeconds = count('DATABASE_POOL_IDLE_SECONDS', DEFAULT_DATABASE_POOL_IDLE_SECONDS);
   const subgraphPorts = Object.fromEntries(SUBGRAPHS.map((s) => [s, port(`${s.toUpperCase()}_PORT`, DEFAULT_PORTS[s])])) as Record<SubgraphName, number>;
   const jwtSecret = env.JWT_SECRET ?? (mode === 'demo' ? DEMO_JWT_SECRET : '');
   const internalSecret = env.INTERNAL_SECRET ?? (mode === 'demo' ? DEMO_INTERNAL_SECRET : '');
@@ -103,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
     mode,
     databaseUrl: env.DATABASE_URL || undefined,
     databasePoolSize,
+    databasePoolIdleSeconds,
     redisUrl: env.REDIS_URL || undefined,
     dataDir: resolve(env.TANDEM_DATA_DIR ?? '.data'),
     gatewayPort: port('PORT', 4000),

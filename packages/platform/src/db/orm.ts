@@ -5,7 +5,7 @@ import type { Migration } from '@mikro-orm/migrations';
 import { Migrator } from '@mikro-orm/migrations';
 import { type EntityManager, MikroORM, type Options, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import pg from 'pg';
-import { DEFAULT_DATABASE_POOL_SIZE } from '../config/config.js';
+import { DEFAULT_DATABASE_POOL_IDLE_SECONDS, DEFAULT_DATABASE_POOL_SIZE } from '../config/config.js';
 import { OutboxEvent, PlatformTablesMigration, ProcessedEvent } from '../events/outbox-tables.js';
 import { createLogger } from '../logging/logger.js';
 import { deferStatementsOnPool } from './deferred-statements.js';
@@ -39,6 +39,8 @@ export interface SubgraphDatabaseOptions {
   migrations: { name: string; class: Constructor<Migration> }[];
   /** Connections this subgraph's ORM may hold at once (TandemConfig.databasePoolSize); DEFAULT_DATABASE_POOL_SIZE otherwise. */
   poolSize?: number;
+  /** Seconds an unused connection stays open (TandemConfig.databasePoolIdleSeconds; 0: for good); DEFAULT_DATABASE_POOL_IDLE_SECONDS otherwise. */
+  poolIdleSeconds?: number;
   contextName?: string;
   debug?: boolean;
 }
@@ -61,7 +63,8 @@ export async function openSubgraphDatabase(opts: SubgraphDatabaseOptions): Promi
     // Entity references (Ref.load, __resolveReference) are batched per tick.
     dataloader: true,
     allowGlobalContext: false,
-    pool: { min: 0, max: opts.poolSize ?? DEFAULT_DATABASE_POOL_SIZE },
+    // pg-pool reads an idle timeout of 0 as "never close".
+    pool: { min: 0, max: opts.poolSize ?? DEFAULT_DATABASE_POOL_SIZE, idleTimeoutMillis: (opts.poolIdleSeconds ?? DEFAULT_DATABASE_POOL_IDLE_SECONDS) * 1000 },
     // A transaction's `begin` travels with its first statement, and held writes with the statement after them (deferred-statements.ts).
     driverOptions: { onPoolCreated: (pool: pg.Pool) => deferStatementsOnPool(pool) },
     debug: opts.debug ?? false,

@@ -156,6 +156,7 @@ export async function startSubgraph<S>(
     entities: module.entities,
     migrations: module.migrations,
     poolSize: deps.config.databasePoolSize,
+    poolIdleSeconds: deps.config.databasePoolIdleSeconds,
   });
   const runtime: SubgraphRuntime = { config: deps.config, orm, bus: deps.bus, scheduler: deps.scheduler };
   const services = (await module.createServices?.(runtime)) as S;
