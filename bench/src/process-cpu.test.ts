@@ -17,7 +17,7 @@ describe('process tree CPU', () => {
       [13, { ppid: 11, cpuMs: 20 }], // backend
       [20, { ppid: 1, cpuMs: 999 }], // elsewhere
     ]);
-    expect(treeCpu(10, stats)).toEqual({ rootMs: 500, descendantsMs: 150 });
+    expect(treeCpu(10, stats)).toEqual({ rootMs: 500, descendantsMs: 150, descendantPids: [11, 12, 13] });
     expect(treeCpu(99, stats)).toBeNull();
   });
 
@@ -30,6 +30,7 @@ describe('process tree CPU', () => {
       expect(cpu).not.toBeNull();
       expect(cpu!.rootMs).toBeGreaterThan(0);
       expect(cpu!.descendantsMs).toBeGreaterThan(50);
+      expect(cpu!.descendantPids).toContain(child.pid);
     } finally {
       await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)));
     }

@@ -11,6 +11,8 @@ export interface ProcessTreeCpu {
   rootMs: number;
   /** every live descendant (PostgreSQL's postmaster and backends) */
   descendantsMs: number;
+  /** Their pids: a pid seen after a window and not before it is a backend started within it (a new connection). */
+  descendantPids: number[];
 }
 
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ: 100 on every Linux the bench runs on (getconf CLK_TCK)
@@ -38,13 +40,15 @@ export function treeCpu(rootPid: number, stats: ReadonlyMap<number, { ppid: numb
     else children.set(s.ppid, [pid]);
   }
   let descendantsMs = 0;
+  const descendantPids: number[] = [];
   const todo = [...(children.get(rootPid) ?? [])];
   while (todo.length) {
     const pid = todo.pop()!;
     descendantsMs += stats.get(pid)?.cpuMs ?? 0;
+    descendantPids.push(pid);
     todo.push(...(children.get(pid) ?? []));
   }
-  return { rootMs: root.cpuMs, descendantsMs };
+  return { rootMs: root.cpuMs, descendantsMs, descendantPids: descendantPids.sort((a, b) => a - b) };
 }
 
 export async function processTreeCpu(rootPid: number): Promise<ProcessTreeCpu | null> {

@@ -40,6 +40,8 @@ export interface DecisionCpu {
   seconds: number;
   tandemMs: number;
   postgresMs: number;
+  /** PostgreSQL processes that appeared during the windows: connections the pools opened while decisions waited (at least: one that came and went inside a window is missed). */
+  backendsStarted: number;
 }
 
 export interface WorkflowBenchResult {
@@ -458,7 +460,7 @@ export async function runWorkflowBench(opts: WorkflowBenchOptions): Promise<Work
     run: (started: StartedCase[]) => Promise<{ latencies: number[]; errors: number; seconds: number }>,
   ) => {
     const windows: { latencies: number[]; errors: number; seconds: number }[] = [];
-    const cpu: DecisionCpu = { row, decisions: 0, seconds: 0, tandemMs: 0, postgresMs: 0 };
+    const cpu: DecisionCpu = { row, decisions: 0, seconds: 0, tandemMs: 0, postgresMs: 0, backendsStarted: 0 };
     for (let round = 0; round < DECISION_ROUNDS && windows.reduce((s, w) => s + w.seconds, 0) < opts.seconds; round++) {
       const started = await startCases();
       if (!started.length) break;
@@ -476,6 +478,8 @@ export async function runWorkflowBench(opts: WorkflowBenchOptions): Promise<Work
         cpu.tandemMs += after.rootMs - before.rootMs;
         // A backend that ended within the window takes its time with it: the figure is at most an undercount.
         cpu.postgresMs += Math.max(0, after.descendantsMs - before.descendantsMs);
+        const running = new Set(before.descendantPids);
+        cpu.backendsStarted += after.descendantPids.filter((pid) => !running.has(pid)).length;
       }
       // The queue closes the decided cases from the decisions' events: the next round's analysts need their places back.
       await settle(`${label} decision round ${round + 1}`);
