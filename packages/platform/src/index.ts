@@ -11,6 +11,7 @@ export * from './config/config.js';
 export * from './db/advisory-lock.js';
 export * from './db/deferred-statements.js';
 export * from './db/embedded-postgres.js';
+export * from './db/lazy-commit.js';
 export * from './db/orm.js';
 export * from './db/uuid.js';
 export * from './errors/errors.js';

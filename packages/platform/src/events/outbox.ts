@@ -1,5 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { holdWritesUntilCommit, sendWithNextStatement } from '../db/deferred-statements.js';
+import { commitLazily } from '../db/lazy-commit.js';
 import { schemaTable } from '../db/orm.js';
 import { createLogger } from '../logging/logger.js';
 import type { EventBus, EventHandler } from './event-bus.js';
@@ -123,6 +124,8 @@ export class OutboxRelay {
   async relayBatch(): Promise<number> {
     const em = this.orm.em.fork();
     return em.transactional(async (tx) => {
+      // A lost mark only sends the batch again (consumers dedupe): no need to wait for the flush.
+      await commitLazily(tx);
       const rows = await tx.execute<
         {
           id: string;
@@ -220,12 +223,24 @@ export function handlerWithBatch<T>(
  * several events in one transaction (one commit instead of one per event),
  * each handler flushed and given a clean identity map, as if alone.
  */
-export function idempotentConsumer(orm: MikroORM, consumer: string, handlers: ConsumerHandlers): EventHandler {
+export function idempotentConsumer(
+  orm: MikroORM,
+  consumer: string,
+  handlers: ConsumerHandlers,
+  opts: {
+    /** Commit without waiting for the WAL flush: only when a lost commit means redelivery (the in-process bus; see commitLazily). */
+    lazyCommit?: boolean;
+  } = {},
+): EventHandler {
   const inbox = schemaTable(orm, 'processed_events');
+  const begin = async (em: EntityManager) => {
+    if (opts.lazyCommit) await commitLazily(em);
+  };
   const handle = async (event: EventEnvelope): Promise<void> => {
     const handler = handlers[event.type];
     if (!handler) return;
     await orm.em.fork().transactional(async (em) => {
+      await begin(em);
       const inserted = await em.execute<{ event_id: string }[]>(
         `INSERT INTO ${inbox} (consumer, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING event_id`,
         [consumer, event.id],
@@ -241,6 +256,7 @@ export function idempotentConsumer(orm: MikroORM, consumer: string, handlers: Co
     if (relevant.length === 0) return;
     if (relevant.length === 1) return handle(relevant[0]!);
     await orm.em.fork().transactional(async (em) => {
+      await begin(em);
       const inserted = await em.execute<{ event_id: string }[]>(
         `INSERT INTO ${inbox} (consumer, event_id) VALUES ${relevant.map(() => '(?, ?)').join(', ')} ON CONFLICT DO NOTHING RETURNING event_id`,
         relevant.flatMap((e) => [consumer, e.id]),

@@ -177,7 +177,9 @@ export async function startSubgraph<S>(
   const unsubscribers: (() => Promise<void>)[] = [];
   if (module.consumers) {
     const handlers = module.consumers(runtime, services);
-    unsubscribers.push(deps.bus.consume(module.name, idempotentConsumer(orm, module.name, handlers)));
+    // On the in-process bus the relay marks an event delivered after its consumers commit, in the same PostgreSQL: see commitLazily.
+    const lazyCommit = deps.bus.kind === 'in-process';
+    unsubscribers.push(deps.bus.consume(module.name, idempotentConsumer(orm, module.name, handlers, { lazyCommit })));
   }
   // After this subgraph's own consumers: on an in-process bus, a group that does not exist yet misses what is published.
   const relay = new OutboxRelay(orm, deps.bus);
