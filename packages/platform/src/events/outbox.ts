@@ -233,14 +233,11 @@ export function idempotentConsumer(
   } = {},
 ): EventHandler {
   const inbox = schemaTable(orm, 'processed_events');
-  const begin = async (em: EntityManager) => {
-    if (opts.lazyCommit) await commitLazily(em);
-  };
   const handle = async (event: EventEnvelope): Promise<void> => {
     const handler = handlers[event.type];
     if (!handler) return;
     await orm.em.fork().transactional(async (em) => {
-      await begin(em);
+      if (opts.lazyCommit) await commitLazily(em);
       const inserted = await em.execute<{ event_id: string }[]>(
         `INSERT INTO ${inbox} (consumer, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING event_id`,
         [consumer, event.id],
@@ -256,7 +253,7 @@ export function idempotentConsumer(
     if (relevant.length === 0) return;
     if (relevant.length === 1) return handle(relevant[0]!);
     await orm.em.fork().transactional(async (em) => {
-      await begin(em);
+      if (opts.lazyCommit) await commitLazily(em);
       const inserted = await em.execute<{ event_id: string }[]>(
         `INSERT INTO ${inbox} (consumer, event_id) VALUES ${relevant.map(() => '(?, ?)').join(', ')} ON CONFLICT DO NOTHING RETURNING event_id`,
         relevant.flatMap((e) => [consumer, e.id]),
