@@ -13,6 +13,7 @@ export * from './db/deferred-statements.js';
 export * from './db/embedded-postgres.js';
 export * from './db/lazy-commit.js';
 export * from './db/orm.js';
+export * from './db/prepared-statements.js';
 export * from './db/uuid.js';
 export * from './errors/errors.js';
 export * from './events/create-bus.js';

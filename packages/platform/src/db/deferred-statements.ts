@@ -1,12 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
+import { forgetPrepared, type PreparingClient, preparedExecution } from './prepared-statements.js';
 
 /** What a pg client answers for a statement, as far as MikroORM's driver (Kysely) reads it. */
 type QueryResult = Pick<pg.QueryResult, 'command' | 'rowCount' | 'rows' | 'fields'>;
 
 const answered = (command: string, rowCount: number | null = null): QueryResult => ({ command, rowCount, rows: [], fields: [] });
 
-interface DeferringClient {
+interface DeferringClient extends PreparingClient {
   query: (...args: unknown[]) => unknown;
   /** Statements acknowledged but not yet sent, in order: a `begin`, then held writes. They travel with the next statement. */
   tandemPending?: string[];
@@ -75,10 +76,17 @@ export function deferStatements(client: pg.ClientBase): void {
   const send = c.query.bind(client);
   c.query = (...args: unknown[]): unknown => {
     const pending = c.tandemPending!;
-    const [text, values, callback] = args;
+    let [text] = args;
+    const [, values, callback] = args;
     const plain = typeof text === 'string' && (values === undefined || (Array.isArray(values) && values.length === 0)) && callback === undefined;
+    // One of our prepared statements: under this connection's name for it, its PREPARE sent ahead the first time.
+    const prepared = plain ? preparedExecution(c, text as string) : undefined;
+    if (prepared !== undefined) {
+      if (prepared.prepare !== undefined) pending.push(prepared.prepare);
+      text = args[0] = prepared.text;
+    }
     // Kysely sends these in lower case; anything longer is not one of them.
-    const keyword = plain && text.length <= 10 ? text.trim().toLowerCase() : undefined;
+    const keyword = plain && typeof text === 'string' && text.length <= 10 ? text.trim().toLowerCase() : undefined;
     if (keyword === 'begin' && !c.tandemInTransaction) {
       c.tandemInTransaction = true;
       pending.push('begin');
@@ -94,17 +102,26 @@ export function deferStatements(client: pg.ClientBase): void {
       c.tandemInTransaction = false;
       // Nothing reached the server: there is no transaction there to end.
       if (pending[0] === 'begin' && (keyword === 'rollback' || pending.length === 1)) {
+        forgetPrepared(c, pending);
         pending.length = 0;
         return Promise.resolve(answered(keyword.toUpperCase()));
       }
       // A rollback undoes the held writes: they need not be sent at all.
-      if (keyword === 'rollback') pending.length = 0;
+      if (keyword === 'rollback') {
+        forgetPrepared(c, pending);
+        pending.length = 0;
+      }
     }
-    if (pending.length === 0) return send(...args);
+    if (pending.length === 0) {
+      const sent = send(...args);
+      // A statement we believed prepared, which PostgreSQL no longer has.
+      if (prepared !== undefined) (sent as Promise<unknown>).catch((err) => forgetPrepared(c, [], err));
+      return sent;
+    }
     const ahead = pending.splice(0);
     if (!plain) {
       const queued = send(ahead.join(';\n')) as Promise<unknown>;
-      queued.catch(() => undefined);
+      queued.catch((err) => forgetPrepared(c, ahead, err));
       const own = send(...args);
       // The held writes' own error, not the aborted transaction's, is what the statement behind them reports.
       const onlyBegin = ahead.length === 1 && ahead[0] === 'begin';
@@ -117,12 +134,18 @@ export function deferStatements(client: pg.ClientBase): void {
           )
         : own;
     }
-    return (send(`${ahead.join(';\n')};\n${text}`) as Promise<QueryResult | QueryResult[]>).then((results) => {
-      // Several statements answer with one result each: the pending ones' come first.
-      if (!Array.isArray(results)) return results;
-      const own = results.slice(ahead.length);
-      return own.length === 1 ? own[0] : own;
-    });
+    return (send(`${ahead.join(';\n')};\n${text}`) as Promise<QueryResult | QueryResult[]>).then(
+      (results) => {
+        // Several statements answer with one result each: the pending ones' come first.
+        if (!Array.isArray(results)) return results;
+        const own = results.slice(ahead.length);
+        return own.length === 1 ? own[0] : own;
+      },
+      (err) => {
+        forgetPrepared(c, ahead, err);
+        throw err;
+      },
+    );
   };
 }
 
@@ -136,6 +159,7 @@ export function deferStatementsOnPool(pool: pg.Pool): void {
   pool.on('acquire', (client) => {
     const c = client as unknown as DeferringClient;
     if (c.tandemPending?.[0] === 'begin') {
+      forgetPrepared(c, c.tandemPending);
       c.tandemPending.length = 0;
       c.tandemInTransaction = false;
     }
