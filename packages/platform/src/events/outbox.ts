@@ -2,6 +2,8 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { holdWritesUntilCommit, sendWithNextStatement } from '../db/deferred-statements.js';
 import { commitLazily } from '../db/lazy-commit.js';
 import { schemaTable } from '../db/orm.js';
+import { executePrepared } from '../db/prepared-statements.js';
+import { uuidArray } from '../db/uuid.js';
 import { createLogger } from '../logging/logger.js';
 import type { EventBus, EventHandler } from './event-bus.js';
 import { type EventEnvelope, newEnvelope } from './event-envelope.js';
@@ -126,21 +128,21 @@ export class OutboxRelay {
     return em.transactional(async (tx) => {
       // A lost mark only sends the batch again (consumers dedupe): no need to wait for the flush.
       await commitLazily(tx);
-      const rows = await tx.execute<
-        {
-          id: string;
-          type: string;
-          tenant_id: string;
-          source: string;
-          payload: Record<string, unknown>;
-          request_id: string | null;
-          created_at: Date;
-          attempts: number;
-        }[]
-      >(
+      // Prepared, as are the mark and the inbox's insert: they run for every event, and were planned every time.
+      const rows = await executePrepared<{
+        id: string;
+        type: string;
+        tenant_id: string;
+        source: string;
+        payload: Record<string, unknown>;
+        request_id: string | null;
+        created_at: Date;
+        attempts: number;
+      }>(
+        tx,
         `SELECT id, type, tenant_id, source, payload, request_id, created_at, attempts FROM ${this.table}
          WHERE published_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
-         ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED`,
+         ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.batchSize],
       );
       if (rows.length === 0) return 0;
@@ -160,7 +162,7 @@ export class OutboxRelay {
         const ids = rows.slice(0, delivered).map((r) => r.id);
         // Nothing reads its answer: it travels with the commit.
         await sendWithNextStatement(() =>
-          tx.execute(`UPDATE ${this.table} SET published_at = now(), attempts = attempts + 1 WHERE id IN (${ids.map(() => '?').join(', ')})`, ids),
+          executePrepared(tx, `UPDATE ${this.table} SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])`, [uuidArray(ids)]),
         );
       }
       const failed = rows[delivered];
@@ -232,16 +234,15 @@ export function idempotentConsumer(
     lazyCommit?: boolean;
   } = {},
 ): EventHandler {
-  const inbox = schemaTable(orm, 'processed_events');
+  // Records events in the inbox, one or a batch; returns the ids that were new (prepared: it runs for every delivery).
+  const remember = `INSERT INTO ${schemaTable(orm, 'processed_events')} (consumer, event_id) SELECT $1, unnest($2::uuid[])
+    ON CONFLICT DO NOTHING RETURNING event_id`;
   const handle = async (event: EventEnvelope): Promise<void> => {
     const handler = handlers[event.type];
     if (!handler) return;
     await orm.em.fork().transactional(async (em) => {
       if (opts.lazyCommit) await commitLazily(em);
-      const inserted = await em.execute<{ event_id: string }[]>(
-        `INSERT INTO ${inbox} (consumer, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING event_id`,
-        [consumer, event.id],
-      );
+      const inserted = await executePrepared<{ event_id: string }>(em, remember, [consumer, uuidArray([event.id])]);
       if (inserted.length === 0) return; // already handled: a redelivery
       await handler(em, event);
       // What the handler left to flush reaches PostgreSQL with the commit.
@@ -254,10 +255,7 @@ export function idempotentConsumer(
     if (relevant.length === 1) return handle(relevant[0]!);
     await orm.em.fork().transactional(async (em) => {
       if (opts.lazyCommit) await commitLazily(em);
-      const inserted = await em.execute<{ event_id: string }[]>(
-        `INSERT INTO ${inbox} (consumer, event_id) VALUES ${relevant.map(() => '(?, ?)').join(', ')} ON CONFLICT DO NOTHING RETURNING event_id`,
-        relevant.flatMap((e) => [consumer, e.id]),
-      );
+      const inserted = await executePrepared<{ event_id: string }>(em, remember, [consumer, uuidArray(relevant.map((e) => e.id))]);
       const fresh = new Set(inserted.map((r) => r.event_id));
       // Each fresh event once (a batch may hold the same event twice); the others were handled before: redeliveries.
       const todo = relevant.filter((e) => fresh.delete(e.id));

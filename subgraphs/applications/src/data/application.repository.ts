@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type EntityManager, type FilterQuery, LockMode } from '@mikro-orm/postgresql';
-import { type ApplicationStatus, isUniqueViolation, isUuid, schemaTable } from '@tandem/platform';
+import { type ApplicationStatus, executePrepared, isUniqueViolation, isUuid, schemaTable } from '@tandem/platform';
 import DataLoader from 'dataloader';
 import { ApplicationRecord } from './application.entity.js';
 
@@ -95,10 +95,12 @@ export class ApplicationRepository {
     const moving = allowedFrom.filter((s) => s !== to);
     if (!isUuid(id) || moving.length === 0) return null;
     const table = schemaTable(this.em, 'applications');
-    const rows = await this.em.execute<{ from_status: ApplicationStatus; submitted_at: Date }[]>(
-      `WITH held AS (SELECT id, status FROM ${table} WHERE id = ? AND tenant_id = ? FOR UPDATE)
-       UPDATE ${table} AS a SET status = ?, updated_at = ? FROM held
-       WHERE a.id = held.id AND held.status IN (${moving.map(() => '?').join(', ')})
+    // Prepared (planned once per connection, one text per number of allowed statuses): every decision runs it.
+    const rows = await executePrepared<{ from_status: ApplicationStatus; submitted_at: Date }>(
+      this.em,
+      `WITH held AS (SELECT id, status FROM ${table} WHERE id = $1 AND tenant_id = $2 FOR UPDATE)
+       UPDATE ${table} AS a SET status = $3, updated_at = $4 FROM held
+       WHERE a.id = held.id AND held.status IN (${moving.map((_, i) => `$${i + 5}`).join(', ')})
        RETURNING held.status AS from_status, a.submitted_at`,
       [id, tenantId, to, new Date(), ...moving],
     );

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type EntityManager, LockMode } from '@mikro-orm/postgresql';
 import type { QueueEntryStatus } from '@tandem/platform';
-import { holdWritesUntilCommit, isUniqueViolation, isUuid, newestPerApplication, schemaTable } from '@tandem/platform';
+import { executePrepared, holdWritesUntilCommit, isUniqueViolation, isUuid, newestPerApplication, schemaTable } from '@tandem/platform';
 import DataLoader from 'dataloader';
 import type { DecisionPlan, ReviewCase, ScoreSnapshot } from '../domain/decision-rules.js';
 import type { SubmittedDocument } from '../domain/decision-workflow.js';
@@ -156,18 +156,20 @@ export class DecisionRepository {
   async lockDecisionFacts(tenantId: string, applicationId: string): Promise<LockedDecisionFacts> {
     const t = (table: string) => schemaTable(this.em, table);
     const epochMs = (column: string) => `(extract(epoch FROM ${column}) * 1000)::float8`;
-    const [row] = await this.em.execute<DecisionFactsRow[]>(
-      `WITH held AS (SELECT * FROM ${t('application_scores')} WHERE tenant_id = ? AND application_id = ? FOR UPDATE)
+    // Prepared (planned once per connection): every decision runs it, and its plan cost twice its execution.
+    const [row] = (await executePrepared<DecisionFactsRow>(
+      this.em,
+      `WITH held AS (SELECT * FROM ${t('application_scores')} WHERE tenant_id = $1 AND application_id = $2 FOR UPDATE)
        SELECT s.score_id, s.model_version, s.probability_of_default, s.score, s.risk_band, s.route, s.route_reason,
               s.model_recommendation, s.reason_codes, s.loan_amount, s.term_months, ${epochMs('s.scored_at')} AS scored_at_ms,
               c.entry_id, c.status, c.assignee_id, ${epochMs('c.started_at')} AS started_at_ms, ${epochMs('c.sla_deadline')} AS sla_deadline_ms,
-              EXISTS (SELECT 1 FROM ${t('decisions')} WHERE tenant_id = ? AND application_id = ? AND final) AS already_decided,
-              ARRAY(SELECT client_id FROM ${t('webhook_endpoints')} WHERE tenant_id = ? ORDER BY client_id) AS webhook_client_ids
+              EXISTS (SELECT 1 FROM ${t('decisions')} WHERE tenant_id = $1 AND application_id = $2 AND final) AS already_decided,
+              ARRAY(SELECT client_id FROM ${t('webhook_endpoints')} WHERE tenant_id = $1 ORDER BY client_id) AS webhook_client_ids
          FROM (SELECT 1) AS one
          LEFT JOIN held s ON true
-         LEFT JOIN ${t('review_cases')} c ON c.tenant_id = ? AND c.application_id = ?`,
-      [tenantId, applicationId, tenantId, applicationId, tenantId, tenantId, applicationId],
-    );
+         LEFT JOIN ${t('review_cases')} c ON c.tenant_id = $1 AND c.application_id = $2`,
+      [tenantId, applicationId],
+    )) as [DecisionFactsRow];
     return {
       score:
         row.score_id === null
