@@ -1,23 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { deferStatementsOnPool, holdWritesUntilCommit, sendWithNextStatement } from '../src/db/deferred-statements.js';
+import { holdWritesUntilCommit, sendWithNextStatement } from '../src/db/deferred-statements.js';
 import { createTestDatabase } from '../src/testing/test-infra.js';
-
-/** A one-connection pool with deferred statements; `sent` records every message that reaches the server. */
-function deferringPool(url: string, sent: string[]): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
-  // Registered first, so it sits under the deferring wrapper and sees what reaches the server.
-  pool.on('connect', (c) => {
-    const client = c as unknown as { query: (...args: unknown[]) => unknown };
-    const query = client.query.bind(c);
-    client.query = (...args: unknown[]) => {
-      sent.push(typeof args[0] === 'string' ? args[0] : '(query object)');
-      return query(...args);
-    };
-  });
-  deferStatementsOnPool(pool);
-  return pool;
-}
+import { deferringPool } from './deferring-pool.js';
 
 // A deferred `begin` must be invisible to callers: the server sees the same transaction, one round trip sooner.
 describe('deferred begin: a transaction starts with its first statement', () => {

@@ -1,26 +1,11 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { deferStatementsOnPool, sendWithNextStatement } from '../src/db/deferred-statements.js';
+import { sendWithNextStatement } from '../src/db/deferred-statements.js';
 import { openSubgraphDatabase } from '../src/db/orm.js';
 import { executePrepared, preparedStatementName } from '../src/db/prepared-statements.js';
 import { createTestDatabase } from '../src/testing/test-infra.js';
-
-/** A pool with deferred statements; `sent` records every message that reaches the server. */
-function recordingPool(url: string, sent: string[], max = 1): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max });
-  // Registered first, so it sits under the deferring wrapper and sees what reaches the server.
-  pool.on('connect', (c) => {
-    const client = c as unknown as { query: (...args: unknown[]) => unknown };
-    const query = client.query.bind(c);
-    client.query = (...args: unknown[]) => {
-      sent.push(typeof args[0] === 'string' ? args[0] : '(query object)');
-      return query(...args);
-    };
-  });
-  deferStatementsOnPool(pool);
-  return pool;
-}
+import { deferringPool } from './deferring-pool.js';
 
 const NOTE_BY_ID = 'SELECT id, body FROM notes WHERE id = $1 OR id = $1 + 1000 ORDER BY id';
 
@@ -36,7 +21,7 @@ describe('prepared statements on a pg connection', () => {
 
   beforeAll(async () => {
     url = await createTestDatabase(inject('databaseUrl'));
-    pool = recordingPool(url, sent);
+    pool = deferringPool(url, sent);
     observer = new pg.Pool({ connectionString: url, max: 1 });
     await observer.query("CREATE TABLE notes (id int PRIMARY KEY, body text NOT NULL); INSERT INTO notes VALUES (1, 'one'), (2, 'two')");
   });
@@ -64,7 +49,7 @@ describe('prepared statements on a pg connection', () => {
   });
 
   it('prepares once per connection, and another connection prepares for itself', async () => {
-    const two = recordingPool(url, sent, 2);
+    const two = deferringPool(url, sent, 2);
     try {
       const [a, b] = [await two.connect(), await two.connect()];
       sent.length = 0;
@@ -84,7 +69,7 @@ describe('prepared statements on a pg connection', () => {
   });
 
   it('prepares again under a new name when the message that carried the PREPARE failed', async () => {
-    const fresh = recordingPool(url, sent);
+    const fresh = deferringPool(url, sent);
     try {
       const client = await fresh.connect();
       await client.query('begin');
@@ -116,7 +101,7 @@ describe('prepared statements on a pg connection', () => {
   });
 
   it('prepares afresh after a rollback dropped a held PREPARE that never reached the server', async () => {
-    const fresh = recordingPool(url, sent);
+    const fresh = deferringPool(url, sent);
     try {
       const client = await fresh.connect();
       sent.length = 0;

@@ -104,6 +104,7 @@ export function forgetPrepared(client: PreparingClient, statements: readonly str
   for (const statement of statements) {
     if (!statement.startsWith('PREPARE tandem_')) continue;
     const local = statement.slice('PREPARE '.length, statement.indexOf(' AS '));
-    for (const [name, known] of prepared) if (known === local) prepared.delete(name);
+    const name = local.slice(0, local.lastIndexOf('_')); // the connection's name is the statement's, then `_<count>`
+    if (prepared.get(name) === local) prepared.delete(name);
   }
 }
