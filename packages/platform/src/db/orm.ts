@@ -6,6 +6,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { type EntityManager, MikroORM, type Options, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { DEFAULT_DATABASE_POOL_IDLE_SECONDS, DEFAULT_DATABASE_POOL_SIZE } from '../config/config.js';
+import { outboxStaging } from '../events/outbox-staging.js';
 import { OutboxEvent, PlatformTablesMigration, ProcessedEvent } from '../events/outbox-tables.js';
 import { createLogger } from '../logging/logger.js';
 import { deferStatementsOnPool } from './deferred-statements.js';
@@ -13,10 +14,7 @@ import { deferStatementsOnPool } from './deferred-statements.js';
 export type { EntityManager };
 export type Orm = MikroORM;
 
-/** A table of the subgraph's own PostgreSQL schema, quoted for raw SQL: `"queue".queue_entries`. */
-export function schemaTable(owner: { config: Pick<EntityManager['config'], 'get'> }, table: string): string {
-  return `"${owner.config.get('schema')}".${table}`;
-}
+export { schemaTable } from './schema-table.js';
 
 const log = createLogger('orm');
 
@@ -58,6 +56,8 @@ export async function openSubgraphDatabase(opts: SubgraphDatabaseOptions): Promi
     // consumer's transaction must not be mistaken for the publisher's.
     contextName: opts.contextName ?? opts.schema,
     entities: [OutboxEvent, ProcessedEvent, ...opts.entities],
+    // Events recorded in a transaction are written at its flush by one statement (recordEvent).
+    subscribers: [outboxStaging],
     metadataProvider: ReflectMetadataProvider,
     extensions: [Migrator],
     // Entity references (Ref.load, __resolveReference) are batched per tick.

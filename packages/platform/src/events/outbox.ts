@@ -1,43 +1,18 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { holdWritesUntilCommit, sendWithNextStatement } from '../db/deferred-statements.js';
 import { commitLazily } from '../db/lazy-commit.js';
-import { schemaTable } from '../db/orm.js';
 import { executePrepared } from '../db/prepared-statements.js';
+import { schemaTable } from '../db/schema-table.js';
 import { uuidArray } from '../db/uuid.js';
 import { createLogger } from '../logging/logger.js';
 import type { EventBus, EventHandler } from './event-bus.js';
-import { type EventEnvelope, newEnvelope } from './event-envelope.js';
+import type { EventEnvelope } from './event-envelope.js';
+import { flushWroteStagedRows } from './outbox-staging.js';
 import { OutboxEvent } from './outbox-tables.js';
 
-const log = createLogger('outbox');
+export { outboxStaging, recordEvent } from './outbox-staging.js';
 
-/**
- * Stage an event in the outbox of the entity manager's transaction. Call it
- * inside the same `em.transactional` (or before the same flush) as the change
- * that causes it.
- */
-export function recordEvent<T extends object>(
-  em: EntityManager,
-  source: string,
-  type: string,
-  tenantId: string,
-  payload: T,
-  requestId?: string,
-): EventEnvelope<T> {
-  const envelope = newEnvelope(source, type, tenantId, payload, requestId);
-  const row = em.create(OutboxEvent, {
-    id: envelope.id,
-    type,
-    tenantId,
-    source,
-    payload: payload as Record<string, unknown>,
-    requestId,
-    createdAt: new Date(envelope.occurredAt),
-    attempts: 0,
-  });
-  em.persist(row);
-  return envelope;
-}
+const log = createLogger('outbox');
 
 /**
  * Publishes committed outbox rows. Woken right after a flush that staged
@@ -70,7 +45,8 @@ export class OutboxRelay {
     let nestedStaged = false;
     orm.em.getEventManager().registerSubscriber({
       afterFlush: (args) => {
-        if (!args.uow.getChangeSets().some((cs) => cs.entity instanceof OutboxEvent)) return;
+        const staged = flushWroteStagedRows(args.em);
+        if (!staged && !args.uow.getChangeSets().some((cs) => cs.entity instanceof OutboxEvent)) return;
         // Outside an explicit transaction the flush committed its own, before this hook: publish now.
         if (args.em.isInTransaction()) awaitingCommit.add(args.em);
         else this.nudge();
