@@ -46,7 +46,13 @@ describe('auditRecord', () => {
 describe('recordAudit', () => {
   it('stages an audit.recorded event in the outbox of the given entity manager', () => {
     const staged: Record<string, unknown>[] = [];
-    const em = { create: (_: unknown, data: Record<string, unknown>) => data, persist: (row: Record<string, unknown>) => staged.push(row) };
+    // Outside a transaction the event is an entity of the next flush (in one, outboxStaging writes it: test/outbox-staging.test.ts).
+    const em = {
+      getContext: () => em,
+      isInTransaction: () => false,
+      create: (_: unknown, data: Record<string, unknown>) => data,
+      persist: (row: Record<string, unknown>) => staged.push(row),
+    };
     const envelope = recordAudit(em as unknown as EntityManager, {
       source: 'applications', tenantId: 't-1', actor: { kind: 'client', id: 'partner' }, entityType: 'Application', entityId: 'a-1',
       action: 'SUBMITTED', oldValue: null, newValue: after, requestId: 'r-1',
