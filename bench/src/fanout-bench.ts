@@ -4,10 +4,10 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { freePort } from '@tandem/platform';
 import { FrameStore } from './frame-store.js';
 import { type LeanSocket, leanConnect } from './lean-ws-client.js';
 import { percentile } from './load-runner.js';
+import { tandemPorts } from './server-ports.js';
 
 /**
  * Subscription fan-out, measured: one Tandem process (embedded, in-process bus)
@@ -110,10 +110,7 @@ async function rssMb(pid: number): Promise<number> {
 }
 
 async function startServer(): Promise<{ base: string; child: ChildProcess; stop: () => Promise<void> }> {
-  const port = await freePort();
-  // Every port free, not the defaults: another Tandem (or another bench) may be running on this machine.
-  const ports: Record<string, string> = { PORT: String(port), EMBEDDED_POSTGRES_PORT: String(await freePort()) };
-  for (const name of ['IDENTITY', 'APPLICATIONS', 'SCORING', 'QUEUE', 'DECISIONS', 'ANALYTICS']) ports[`${name}_PORT`] = String(await freePort());
+  const { port, env: ports } = await tandemPorts();
   const dataDir = await mkdtemp(join(tmpdir(), 'tandem-fanout-'));
   await chmod(dataDir, 0o755);
   // BENCH_CPU_PROF=<dir>: a CPU profile of the server process, written when it stops.
@@ -348,7 +345,12 @@ export async function runFanoutBench(options: FanoutBenchOptions = {}): Promise<
       // Per event, in order: first and last delivery (ms), for a look at which events stretch.
       const order = [...firstDelivery.keys()];
       log(`fan-out per event (first/last ms): ${order.map((e) => `${firstDelivery.get(e)}/${lastDelivery.get(e)}`).join(' ')}`);
-      log(`fan-out slowest events (last > 120 ms): ${order.filter((e) => lastDelivery.get(e)! > 120).map((e) => `${eventTime.get(e)} ${firstDelivery.get(e)}/${lastDelivery.get(e)}`).join(', ')}`);
+      log(
+        `fan-out slowest events (last > 120 ms): ${order
+          .filter((e) => lastDelivery.get(e)! > 120)
+          .map((e) => `${eventTime.get(e)} ${firstDelivery.get(e)}/${lastDelivery.get(e)}`)
+          .join(', ')}`,
+      );
     }
     const spread = Array.from(latencies.subarray(0, deliveries), (l, i) => l - firstDelivery.get(deliveryEvent[i]!)!).sort((a, b) => a - b);
     const result: FanoutBenchResult = {

@@ -4,13 +4,13 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@tandem/platform';
 import { runFanoutBench } from './fanout-bench.js';
 import { runFederatedBench, seedReviewCases } from './federated-bench.js';
 import { formatResults } from './load-runner.js';
 import { processTreeCpu } from './process-cpu.js';
 import { runScoringBench } from './scoring-bench.js';
 import { runSecurityBench } from './security-bench.js';
+import { tandemPorts } from './server-ports.js';
 import { runWorkflowBench } from './workflow-bench.js';
 
 // npm run bench: starts Tandem (embedded, in-process bus) as its own process
@@ -26,10 +26,7 @@ const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 
 // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (open it in Chrome DevTools, or sum self time per function).
 const profileArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`] : [];
-const port = await freePort();
-// Every port free at start, so two benches (or a bench beside `npm start`) never collide.
-const ports: Record<string, string> = { PORT: String(port), EMBEDDED_POSTGRES_PORT: String(await freePort()) };
-for (const name of ['IDENTITY', 'APPLICATIONS', 'SCORING', 'QUEUE', 'DECISIONS', 'ANALYTICS']) ports[`${name}_PORT`] = String(await freePort());
+const { port, env: ports } = await tandemPorts();
 const base = `http://127.0.0.1:${port}`;
 const dataDir = await mkdtemp(join(tmpdir(), 'tandem-bench-'));
 await chmod(dataDir, 0o755);
