@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createLogger, freePort, loadConfig, onShutdown, startEmbeddedPostgres, type EmbeddedDatabase } from '@tandem/platform';
+import { createLogger, type EmbeddedDatabase, exitOnFatalError, freePort, loadConfig, onShutdown, startEmbeddedPostgres } from '@tandem/platform';
 import { readDemoApplications, startDemoTrickle } from './demo-trickle.js';
 import { DEMO_APPLICATIONS, REPO_ROOT, WEB_DIST } from './repo-paths.js';
 import { SUBGRAPH_MODULES } from './subgraph-modules.js';
@@ -12,6 +12,7 @@ import { SUBGRAPH_MODULES } from './subgraph-modules.js';
 // REDIS_URL are used when set; otherwise embedded PostgreSQL and a local
 // redis-server on loopback are started here.
 const log = createLogger('cluster');
+exitOnFatalError('cluster');
 const config = loadConfig();
 
 let db: EmbeddedDatabase | undefined;
@@ -39,7 +40,10 @@ let stopping = false;
 function supervise(name: string, script: string, env: Record<string, string | undefined>) {
   const restarts: number[] = [];
   const start = () => {
-    const child = spawn(process.execPath, ['--enable-source-maps', resolve(REPO_ROOT, script)], { env: { ...baseEnv, ...env, TANDEM_SERVICE: name }, stdio: 'inherit' });
+    const child = spawn(process.execPath, ['--enable-source-maps', resolve(REPO_ROOT, script)], {
+      env: { ...baseEnv, ...env, TANDEM_SERVICE: name },
+      stdio: 'inherit',
+    });
     children.set(name, child);
     child.on('exit', (code, signal) => {
       if (stopping) return;
@@ -65,14 +69,22 @@ for (const port of [4000, 4100]) supervise(`gateway-${port}`, 'gateway/dist/main
 const until = Date.now() + 60_000;
 for (const port of [4000, 4100]) {
   while (Date.now() < until) {
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok).catch(() => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/health`)
+      .then((r) => r.ok)
+      .catch(() => false);
     if (ok) break;
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 const trickle =
   config.mode === 'demo' && config.demoTrickle
-    ? startDemoTrickle({ baseUrl: 'http://localhost:4000', applications: await readDemoApplications(DEMO_APPLICATIONS), initialBatch: 10, everyMs: 20_000, runId: Date.now().toString(36) })
+    ? startDemoTrickle({
+        baseUrl: 'http://localhost:4000',
+        applications: await readDemoApplications(DEMO_APPLICATIONS),
+        initialBatch: 10,
+        everyMs: 20_000,
+        runId: Date.now().toString(36),
+      })
     : undefined;
 console.log(`\n  Tandem cluster: gateways http://localhost:4000/graphql and http://localhost:4100/graphql, ${children.size} processes, Redis ${redisUrl}\n`);
 

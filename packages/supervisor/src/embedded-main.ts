@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadConfig, onShutdown, startEmbeddedPostgres, type EmbeddedDatabase } from '@tandem/platform';
+import { type EmbeddedDatabase, exitOnFatalError, loadConfig, onShutdown, startEmbeddedPostgres } from '@tandem/platform';
 import { readDemoApplications, startDemoTrickle } from './demo-trickle.js';
 import { DEMO_APPLICATIONS, WEB_DIST } from './repo-paths.js';
 import { startTandem } from './tandem.js';
@@ -8,6 +8,7 @@ import { startTandem } from './tandem.js';
 // .data/postgres) unless DATABASE_URL is set; the in-process bus unless
 // REDIS_URL is set; demo data and a trickle of applications in demo mode.
 process.env.TANDEM_SERVICE ??= 'tandem';
+exitOnFatalError('tandem');
 const config = loadConfig();
 let db: EmbeddedDatabase | undefined;
 let databaseUrl = config.databaseUrl;

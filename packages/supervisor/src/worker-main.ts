@@ -1,10 +1,21 @@
-import { createEventBus, createLogger, createScheduler, loadConfig, type Orm, onShutdown, openSubgraphDatabase, type SubgraphRuntime } from '@tandem/platform';
+import {
+  createEventBus,
+  createLogger,
+  createScheduler,
+  exitOnFatalError,
+  loadConfig,
+  type Orm,
+  onShutdown,
+  openSubgraphDatabase,
+  type SubgraphRuntime,
+} from '@tandem/platform';
 import { SUBGRAPH_MODULES } from './subgraph-modules.js';
 
 // The worker process of the cluster: every subgraph's scheduled jobs (SLA
 // watcher, auto-assign, drift checks) as BullMQ repeatable jobs. Subgraph
 // processes run with jobs off, so each tick runs exactly once.
 process.env.TANDEM_SERVICE ??= 'workers';
+exitOnFatalError('workers');
 const log = createLogger('workers');
 const config = loadConfig();
 if (!config.databaseUrl || !config.redisUrl) throw new Error('workers: DATABASE_URL and REDIS_URL must be set');

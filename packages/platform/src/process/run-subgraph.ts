@@ -4,6 +4,7 @@ import { type SubgraphModule, startSubgraph } from '../graphql/subgraph.js';
 import { createScheduler } from '../jobs/scheduler.js';
 import { createLogger } from '../logging/logger.js';
 import { asyncContextFramesOn } from './async-context-frames.js';
+import { exitOnFatalError } from './fatal-error.js';
 
 /**
  * Stops the listed parts in order on SIGINT/SIGTERM, once, then exits. Every
@@ -42,6 +43,7 @@ export function onShutdown(name: string, stop: () => Promise<void>): void {
  */
 export async function runSubgraphProcess<S>(module: SubgraphModule<S>): Promise<void> {
   process.env.TANDEM_SERVICE ??= module.name;
+  exitOnFatalError(module.name);
   const config = loadConfig();
   if (!config.databaseUrl || !config.redisUrl) {
     throw new Error(`${module.name}: DATABASE_URL and REDIS_URL must be set to run a subgraph as its own process (npm start runs everything in one)`);
