@@ -14,18 +14,27 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
+/** Random picks this process has handed out: free when picked, but nobody may listen on them yet. */
+const handedOut = new Set<number>();
+
 /**
  * A free loopback port, so a second checkout or a test run never collides with
  * another. Without a preferred port, one below Linux's ephemeral range
  * (32768-60999): a port handed out for a process that will listen on it later
  * must not be one its own outgoing connections (HTTP, PostgreSQL) can take first.
+ * Nor one this process handed out before: callers pick several ports before
+ * anything listens (a bench's eight), and two random picks could be the same.
  */
 export async function freePort(preferred = 0): Promise<number> {
   if (!preferred) {
     for (let attempt = 0; attempt < 20; attempt++) {
       const candidate = 20_000 + Math.floor(Math.random() * 12_000);
+      if (handedOut.has(candidate)) continue;
       const port = await freePort(candidate).catch(() => 0);
-      if (port === candidate) return port;
+      if (port === candidate) {
+        handedOut.add(port);
+        return port;
+      }
     }
   }
   const tryPort = (p: number) =>

@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { freePort } from './embedded-postgres.js';
 
 const listenOn = (port: number) =>
@@ -30,5 +30,18 @@ describe('freePort', () => {
       await close();
     }
     expect(await freePort(taken)).toBe(taken);
+  });
+
+  it('never hands out the same random port twice, though it is still free', async () => {
+    // The same random draw twice: the second pick must move on.
+    const random = vi.spyOn(Math, 'random').mockReturnValueOnce(0.5).mockReturnValueOnce(0.5);
+    try {
+      const first = await freePort();
+      const second = await freePort();
+      expect(second).not.toBe(first);
+      await (await listenOn(first))();
+    } finally {
+      random.mockRestore();
+    }
   });
 });

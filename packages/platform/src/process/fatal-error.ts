@@ -13,23 +13,19 @@ export interface FatalReport {
  */
 export function describeFatal(err: unknown): FatalReport {
   const e = (err ?? {}) as NodeJS.ErrnoException & { address?: string; port?: number };
+  // `host`, not `address`: the logs mask an `address` as personal data.
+  const where = { code: e.code, host: e.address, port: e.port };
   if (e.code === 'EADDRINUSE' && e.syscall === 'listen') {
     return {
       message: `port ${e.port} on ${e.address} is already in use: stop what holds it, or choose another with PORT, <SUBGRAPH>_PORT or EMBEDDED_POSTGRES_PORT`,
-      fields: { code: e.code, host: e.address, port: e.port },
+      fields: where,
     };
   }
   if (e.code === 'EACCES' && e.syscall === 'listen') {
-    return {
-      message: `not allowed to listen on port ${e.port} on ${e.address}: choose a port above 1023`,
-      fields: { code: e.code, host: e.address, port: e.port },
-    };
+    return { message: `not allowed to listen on port ${e.port} on ${e.address}: choose a port above 1023`, fields: where };
   }
   if (e.code === 'ECONNREFUSED' && e.syscall === 'connect') {
-    return {
-      message: `${e.address}:${e.port} refused the connection: is the database (DATABASE_URL) or Redis (REDIS_URL) running there?`,
-      fields: { code: e.code, host: e.address, port: e.port },
-    };
+    return { message: `${e.address}:${e.port} refused the connection: is the database (DATABASE_URL) or Redis (REDIS_URL) running there?`, fields: where };
   }
   return { message: 'stopped by an error nothing handled', fields: { err } };
 }
