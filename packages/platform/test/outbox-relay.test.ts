@@ -319,4 +319,32 @@ describe.each([
     // An event no handler takes is not in the way: 4 and 6 follow one another among the events handled.
     expect(order).toEqual(['steps 1+2', 'other 3', 'steps 4+6']);
   });
+
+  it("unsubscribing waits for the consumer's work in flight, and the consumer is handed nothing after it", async () => {
+    const group = `leaving-${Math.random().toString(36).slice(2, 8)}`;
+    const handled: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const stop = bus.consume(group, async (e) => {
+      if (e.type !== group) return; // Redis: a new group reads the stream from its start, earlier tests' events too
+      handled.push(`start:${e.id}`);
+      await gate;
+      handled.push(`end:${e.id}`);
+    });
+    const first = newEnvelope('leaving', group, 'demo', {});
+    const publishing = bus.publish(first);
+    await waitFor(() => handled.length === 1);
+    let stopped = false;
+    const stopping = stop().then(() => (stopped = true));
+    await new Promise((r) => setTimeout(r, 100));
+    // Its subgraph must not close its database while the event is being handled.
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(handled).toEqual([`start:${first.id}`, `end:${first.id}`]);
+    await publishing;
+    await bus.publish(newEnvelope('leaving', group, 'demo', {}));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(handled).toHaveLength(2);
+  });
 });

@@ -21,6 +21,11 @@ export interface BatchDelivery {
   error?: unknown;
 }
 
+/**
+ * Ends a subscription. For a consumer, it resolves once the handler's work in
+ * flight is over and no more is handed to it: its subgraph can close its
+ * database next.
+ */
 export interface Unsubscribe {
   (): Promise<void>;
 }

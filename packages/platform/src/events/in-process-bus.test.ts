@@ -124,4 +124,34 @@ describe('InProcessBus', () => {
     expect(delivery.delivered).toBe(1);
     expect(calls).toEqual(['batch:1,3', 'batch:1,2,3', 'one:1']);
   });
+
+  it("unsubscribing waits for the group's work in flight, and the group is handed nothing after it", async () => {
+    const bus = new InProcessBus();
+    const handled: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const stop = bus.consume('closing', async (e) => {
+      handled.push(`start:${e.id}`);
+      if (e.id === '1') await gate;
+      handled.push(`end:${e.id}`);
+    });
+    bus.consume('staying', async () => {});
+    const delivery = bus.publishBatch(['1', '2'].map(event));
+    await new Promise((r) => setTimeout(r, 10));
+    let stopped = false;
+    const stopping = stop().then(() => (stopped = true));
+    await new Promise((r) => setTimeout(r, 10));
+    // Event 1 is still being handled: its subgraph must not close its database yet.
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(handled).toEqual(['start:1', 'end:1']);
+    // Event 2 was not handed to the stopped group: not delivered, so its relay keeps it for later.
+    const { delivered, error } = await delivery;
+    expect(delivered).toBe(1);
+    expect(String((error as AggregateError).errors[0])).toMatch(/consumer group closing has stopped/);
+    // Later batches reach only the groups still subscribed.
+    expect(await bus.publishBatch([event('3')])).toEqual({ delivered: 1 });
+    expect(handled).toEqual(['start:1', 'end:1']);
+  });
 });

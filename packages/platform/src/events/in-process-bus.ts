@@ -25,6 +25,8 @@ export class InProcessBus implements EventBus {
   readonly kind = 'in-process' as const;
   private readonly groups = new Map<string, EventHandler[]>();
   private readonly listeners = new Set<EventListener>();
+  /** Each subscribed handler's calls in flight, which its unsubscribe waits for. */
+  private readonly inFlight = new Map<EventHandler, Set<Promise<void>>>();
 
   async publish(event: EventEnvelope<object>): Promise<void> {
     const { error } = await this.publishBatch([event as EventEnvelope]);
@@ -63,7 +65,7 @@ export class InProcessBus implements EventBus {
         if (!handler) return;
         if (handler.batch && events.length > 1) {
           try {
-            await handler.batch(events);
+            await this.call(group, handler, () => handler.batch!(events));
             return;
           } catch {
             // Nothing of the batch was applied: one at a time below, to find the failing event and keep the ones before it.
@@ -72,7 +74,7 @@ export class InProcessBus implements EventBus {
         for (let index = 0; index < events.length; index++) {
           const event = events[index]!;
           try {
-            await handler(event);
+            await this.call(group, handler, () => handler(event));
           } catch (err) {
             log.warn({ err, group, eventId: event.id, type: event.type }, 'consumer failed; event will be redelivered');
             failures.push({ index, err });
@@ -91,12 +93,29 @@ export class InProcessBus implements EventBus {
     const list = this.groups.get(group) ?? [];
     list.push(handler);
     this.groups.set(group, list);
+    this.inFlight.set(handler, new Set());
     return async () => {
       const current = this.groups.get(group) ?? [];
       const next = current.filter((h) => h !== handler);
       if (next.length) this.groups.set(group, next);
       else this.groups.delete(group);
+      const running = this.inFlight.get(handler);
+      this.inFlight.delete(handler);
+      if (running) await Promise.allSettled(running);
     };
+  }
+
+  /**
+   * Runs a handler's work, counted as in flight; refused once the handler has
+   * left its group, so the events stay unpublished and are delivered again
+   * (after a restart, in one process) rather than handled on a closed database.
+   */
+  private call(group: string, handler: EventHandler, work: () => Promise<void>): Promise<void> {
+    const running = this.inFlight.get(handler);
+    if (!running) return Promise.reject(new Error(`consumer group ${group} has stopped`));
+    const done = work();
+    running.add(done);
+    return done.finally(() => running.delete(done));
   }
 
   listen(listener: EventListener): Unsubscribe {
@@ -107,7 +126,10 @@ export class InProcessBus implements EventBus {
   }
 
   async close(): Promise<void> {
+    const running = [...this.inFlight.values()].flatMap((set) => [...set]);
     this.groups.clear();
     this.listeners.clear();
+    this.inFlight.clear();
+    await Promise.allSettled(running);
   }
 }

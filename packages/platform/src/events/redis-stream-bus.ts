@@ -50,6 +50,15 @@ export class RedisStreamBus implements EventBus {
     const reader = this.newReader();
     const consumer = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     let running = true;
+    // The event being handled, which unsubscribing waits for (the rest of a read stays pending: reclaimed later).
+    let handling: Promise<void> = Promise.resolve();
+    const handleWhileRunning = async (entries: [string, string[]][]) => {
+      for (const [id, fields] of entries) {
+        if (!running || this.closed) return;
+        handling = this.handle(reader, group, id, fields, handler);
+        await handling;
+      }
+    };
     const loop = async () => {
       try {
         await reader.xgroup('CREATE', this.stream, group, '0', 'MKSTREAM');
@@ -64,14 +73,14 @@ export class RedisStreamBus implements EventBus {
           if (Date.now() - lastReclaim > RECLAIM_IDLE_MS / 2) {
             lastReclaim = Date.now();
             const claimed = (await reader.xautoclaim(this.stream, group, consumer, RECLAIM_IDLE_MS, '0-0', 'COUNT', 100)) as [string, [string, string[]][]];
-            for (const [id, fields] of claimed[1] ?? []) await this.handle(reader, group, id, fields, handler);
+            await handleWhileRunning(claimed[1] ?? []);
           }
           const res = (await reader.xreadgroup('GROUP', group, consumer, 'COUNT', 100, 'BLOCK', 1000, 'STREAMS', this.stream, cursor)) as
             | [string, [string, string[]][]][]
             | null;
           const entries = res?.[0]?.[1] ?? [];
           if (cursor === '0' && entries.length === 0) cursor = '>';
-          for (const [id, fields] of entries) await this.handle(reader, group, id, fields, handler);
+          await handleWhileRunning(entries);
         } catch (err) {
           if (!running || this.closed) break;
           log.error({ err, group }, 'consumer loop error; retrying');
@@ -82,6 +91,7 @@ export class RedisStreamBus implements EventBus {
     void loop();
     return async () => {
       running = false;
+      await handling.catch(() => undefined);
       this.readers.delete(reader);
       reader.disconnect();
     };
