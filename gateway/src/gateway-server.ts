@@ -197,8 +197,22 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     fallback: (opts.webDist ?? config.webDist) ? staticWeb((opts.webDist ?? config.webDist)!) : undefined,
   });
 
+  // Everything but the sockets: what a failed listen leaves to close, and the end of stop().
+  const closeServices = async () => {
+    await apollo.stop();
+    await limiter.close();
+    await revocations.close();
+    fetcher.close();
+    unobserveCache();
+  };
+  const port = await listen(server, opts.port ?? config.gatewayPort, opts.host ?? '0.0.0.0').catch(async (err: unknown) => {
+    await closeServices().catch((closeErr) => log.warn({ err: closeErr }, 'could not close the gateway after a failed listen'));
+    throw err;
+  });
   // graphql-ws on the same path. Queries and mutations over the socket go
   // through Apollo like HTTP ones; subscriptions are resolved from the bus.
+  // Attached once the port is ours (before any connection can arrive): a port
+  // in use is then the listen's error alone, not also the WebSocket server's.
   const wss = new WebSocketServer({ server, path: '/graphql' });
   const wsServer = attachSubscriptionEndpoint({
     wss,
@@ -216,7 +230,6 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     keepAliveMs: 15_000, // pings: a socket that misses one is terminated
   });
 
-  const port = await listen(server, opts.port ?? config.gatewayPort, opts.host ?? '0.0.0.0');
   const url = `http://localhost:${port}/graphql`;
   log.info({ url }, 'gateway listening');
   return {
@@ -226,11 +239,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       await wsServer.dispose();
       wss.close();
       await closeServer(server);
-      await apollo.stop();
-      await limiter.close();
-      await revocations.close();
-      fetcher.close();
-      unobserveCache();
+      await closeServices();
     },
   };
 }

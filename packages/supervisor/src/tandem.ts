@@ -42,6 +42,17 @@ export async function startTandem(opts: TandemOptions): Promise<RunningTandem> {
   const bus = opts.bus ?? createEventBus(config.redisUrl);
   const scheduler = opts.scheduler ?? createScheduler(config.redisUrl, 'tandem');
   const subgraphs: RunningSubgraph<unknown>[] = [];
+  let gateway: RunningGateway | undefined;
+  // Newest first, as they depend on each other. Also when start-up fails part-way: the subgraphs' relays and
+  // jobs would otherwise go on writing to a database that the caller stops next.
+  // Every step is tried even when one fails; the first failure is thrown at the end.
+  const stopStarted = async () => {
+    const steps = [() => gateway?.stop(), () => scheduler.stop(), ...[...subgraphs].reverse().map((s) => () => s.stop())];
+    if (!opts.bus) steps.push(() => bus.close());
+    const failures: unknown[] = [];
+    for (const step of steps) await Promise.resolve(step()).catch((err: unknown) => failures.push(err));
+    if (failures.length) throw failures[0];
+  };
   try {
     for (const module of SUBGRAPH_MODULES) {
       subgraphs.push(
@@ -57,25 +68,21 @@ export async function startTandem(opts: TandemOptions): Promise<RunningTandem> {
     }
     // Every consumer group is on the bus now: what the subgraphs staged meanwhile (the demo seed, a backlog) reaches all of them.
     for (const s of subgraphs) s.relay.start();
+    const subgraphUrls = Object.fromEntries(subgraphs.map((s) => [s.name, s.url])) as Record<SubgraphName, string>;
+    // In one process the gateway calls each subgraph's Apollo pipeline directly; the HTTP ports stay open for everything else.
+    const inProcessSubgraphs = Object.fromEntries(subgraphs.map((s) => [s.url, s.inProcess]));
+    gateway = await startGateway({ config, bus, port: opts.gatewayPort, subgraphUrls, inProcessSubgraphs, webDist: opts.webDist });
   } catch (err) {
-    for (const s of subgraphs.reverse()) await s.stop().catch(() => undefined);
+    // The start-up error is the one to report; one from stopping is only logged.
+    await stopStarted().catch((stopErr) => log.warn({ err: stopErr }, 'could not stop everything after a failed start'));
     throw err;
   }
-  const subgraphUrls = Object.fromEntries(subgraphs.map((s) => [s.name, s.url])) as Record<SubgraphName, string>;
-  // In one process the gateway calls each subgraph's Apollo pipeline directly; the HTTP ports stay open for everything else.
-  const inProcessSubgraphs = Object.fromEntries(subgraphs.map((s) => [s.url, s.inProcess]));
-  const gateway = await startGateway({ config, bus, port: opts.gatewayPort, subgraphUrls, inProcessSubgraphs, webDist: opts.webDist });
   log.info({ url: gateway.url }, 'tandem is up');
   return {
     gateway,
     subgraphs,
     bus,
     graphqlUrl: gateway.url,
-    async stop() {
-      await gateway.stop();
-      await scheduler.stop();
-      for (const s of [...subgraphs].reverse()) await s.stop();
-      if (!opts.bus) await bus.close();
-    },
+    stop: stopStarted,
   };
 }
