@@ -471,6 +471,11 @@ export async function runWorkflowBench(opts: WorkflowBenchOptions): Promise<Work
       const window = await run(started);
       windows.push(window);
       opts.mark?.(`decisions-${label}-${round + 1}:end`);
+      // Each window on its own, so a miss in the row can be laid against what else happened then (autovacuum, the machine).
+      const sorted = [...window.latencies].sort((a, b) => a - b);
+      opts.log(
+        `${label} decision round ${round + 1}: p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, max ${(sorted.at(-1) ?? Number.NaN).toFixed(1)} ms over ${sorted.length} decisions in ${window.seconds.toFixed(1)} s, ended ${new Date().toISOString()}`,
+      );
       const after = await opts.serverCpu?.();
       if (before && after) {
         cpu.decisions += window.latencies.length;
