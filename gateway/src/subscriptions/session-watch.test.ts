@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { issueAccessToken, MemoryRevocationList, permissionsForRole } from '@tandem/platform';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';
-import { type RevocationCheck, SESSION_ENDED_CLOSE_CODE, SESSION_REVOKED_REASON, SessionWatch } from './session-watch.js';
+import { type RevocationCheck, SESSION_ENDED_CLOSE_CODE, SESSION_REVOKED_REASON, SessionWatch, TOKEN_EXPIRED_REASON } from './session-watch.js';
 
 const SECRET = 's'.repeat(64);
 
@@ -39,7 +39,7 @@ describe('SessionWatch', () => {
     const sockets = Array.from({ length: 30 }, () => new FakeSocket());
     const tokens = await Promise.all(Array.from({ length: 10 }, (_, i) => token(`u${i}`, `s${i}`)));
     // Three sockets per token: tokens are asked about, not sockets.
-    sockets.forEach((socket, i) => watch!.watch(socket as unknown as WebSocket, tokens[i % 10]!));
+    for (const [i, socket] of sockets.entries()) watch.watch(socket as unknown as WebSocket, tokens[i % 10]!);
     await until(() => rounds.length >= 2);
     expect(rounds.slice(0, 2)).toEqual([10, 10]);
 
@@ -67,5 +67,26 @@ describe('SessionWatch', () => {
     failing = false;
     await until(() => socket.closedWith !== null);
     expect(socket.closedWith).toEqual([SESSION_ENDED_CLOSE_CODE, SESSION_REVOKED_REASON]);
+  });
+
+  it('reports a token that expired while its revocation question was out as expired, not revoked', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-24T00:00:00.000Z') });
+    try {
+      let answer: ((revoked: boolean[]) => void) | undefined;
+      // A check through authenticate refuses an expired token: to it, expired and revoked look the same.
+      watch = new SessionWatch(() => new Promise((resolve) => (answer = resolve)), 100);
+      const socket = new FakeSocket();
+      const claims = { sub: 'u1', tenantId: 'demo', kind: 'user', role: 'analyst', permissions: permissionsForRole('analyst') } as const;
+      watch.watch(socket as unknown as WebSocket, `Bearer ${await issueAccessToken(claims, SECRET, 1)}`);
+      await vi.advanceTimersByTimeAsync(100); // the first round's question goes out before the token's exp
+      expect(answer).toBeDefined();
+      // The answer comes back after exp, before the expiry timer has run.
+      vi.setSystemTime(Date.now() + 1_000);
+      answer!([true]);
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+      expect(socket.closedWith).toEqual([SESSION_ENDED_CLOSE_CODE, TOKEN_EXPIRED_REASON]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

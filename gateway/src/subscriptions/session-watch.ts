@@ -110,9 +110,13 @@ export class SessionWatch {
         log.warn({ err, tokens: live.length }, 'could not check open connections against the revocation list');
         return;
       }
+      const answeredAt = Date.now();
       for (const [i, [authorization, entry]] of live.entries()) {
-        // Still watched (not ended meanwhile by its expiry timer or a close) and revoked.
-        if (revoked[i] && this.byToken.get(authorization) === entry) this.end(authorization, entry, SESSION_REVOKED_REASON);
+        // Still watched (not ended meanwhile by its expiry timer or a close) and revoked. A token that expired while
+        // the question was out is reported as expired: a check through authenticate refuses it for that reason alone.
+        if (revoked[i] && this.byToken.get(authorization) === entry) {
+          this.end(authorization, entry, answeredAt >= entry.expiresAtMs ? TOKEN_EXPIRED_REASON : SESSION_REVOKED_REASON);
+        }
       }
     } finally {
       this.checking = false;
