@@ -1,4 +1,4 @@
-import type { EventBus, EventEnvelope, Unsubscribe } from '@tandem/platform';
+import { type EventBus, type EventEnvelope, runAsForeground, type Unsubscribe } from '@tandem/platform';
 
 /** Per tenant, how many recent events the gateway remembers for the resync check. */
 const RECENT_EVENTS_PER_TENANT = 2_000;
@@ -24,7 +24,8 @@ export class EventHub {
   private closed = false;
 
   constructor(bus: EventBus) {
-    this.unlisten = bus.listen((event) => this.dispatch(event));
+    // A live subscriber is someone waiting: its payload is not background work, though the relay that delivers it is.
+    this.unlisten = bus.listen((event) => runAsForeground(() => this.dispatch(event)));
   }
 
   /** Routes the event; resolves when the routed subscriptions have resolved their payloads (undefined when none started). */

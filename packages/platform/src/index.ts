@@ -37,5 +37,6 @@ export * from './jobs/scheduler.js';
 export * from './lending/annuity.js';
 export * from './logging/logger.js';
 export * from './process/async-context-frames.js';
+export * from './process/background-work.js';
 export * from './process/fatal-error.js';
 export * from './process/run-subgraph.js';

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
+import { inTurn } from '../process/background-work.js';
 import { forgetPrepared, type PreparingClient, preparedExecution } from './prepared-statements.js';
 
 /** What a pg client answers for a statement, as far as MikroORM's driver (Kysely) reads it. */
@@ -74,7 +75,12 @@ export function deferStatements(client: pg.ClientBase): void {
   c.tandemPending = [];
   c.tandemInTransaction = false;
   const send = c.query.bind(client);
+  // Background work (relays, consumers, jobs) takes its answers in its own turn: requests' answers first.
   c.query = (...args: unknown[]): unknown => {
+    const answer = query(...args);
+    return answer instanceof Promise ? inTurn(answer) : answer;
+  };
+  const query = (...args: unknown[]): unknown => {
     const pending = c.tandemPending!;
     let [text] = args;
     const [, values, callback] = args;

@@ -5,6 +5,7 @@ import { executePrepared } from '../db/prepared-statements.js';
 import { schemaTable } from '../db/schema-table.js';
 import { uuidArray } from '../db/uuid.js';
 import { createLogger } from '../logging/logger.js';
+import { runAsBackground } from '../process/background-work.js';
 import type { EventBus, EventHandler } from './event-bus.js';
 import type { EventEnvelope } from './event-envelope.js';
 import { flushWroteStagedRows } from './outbox-staging.js';
@@ -80,7 +81,8 @@ export class OutboxRelay {
       return;
     }
     this.running = true;
-    this.idle = (async () => {
+    // A nudge comes from a request's commit: the pass is not part of that request.
+    this.idle = runAsBackground(async () => {
       try {
         do {
           this.again = false;
@@ -95,7 +97,7 @@ export class OutboxRelay {
       } finally {
         this.running = false;
       }
-    })();
+    });
   }
 
   /** Publishes one batch; returns how many rows were published. */

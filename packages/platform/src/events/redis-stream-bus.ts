@@ -1,8 +1,9 @@
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
+import { createLogger } from '../logging/logger.js';
+import { runAsBackground } from '../process/background-work.js';
 import type { BatchDelivery, EventBus, EventHandler, EventListener, Unsubscribe } from './event-bus.js';
 import type { EventEnvelope } from './event-envelope.js';
-import { createLogger } from '../logging/logger.js';
 
 const log = createLogger('redis-bus');
 
@@ -23,7 +24,10 @@ export class RedisStreamBus implements EventBus {
   private readonly readers = new Set<Redis>();
   private closed = false;
 
-  constructor(private readonly url: string, private readonly stream = STREAM) {
+  constructor(
+    private readonly url: string,
+    private readonly stream = STREAM,
+  ) {
     this.publisher = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
   }
 
@@ -88,7 +92,7 @@ export class RedisStreamBus implements EventBus {
         }
       }
     };
-    void loop();
+    void runAsBackground(loop);
     return async () => {
       running = false;
       await handling.catch(() => undefined);

@@ -1,5 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import { createLogger } from '../logging/logger.js';
+import { runAsBackground } from '../process/background-work.js';
 
 const log = createLogger('scheduler');
 
@@ -24,7 +25,7 @@ export class TimerScheduler implements Scheduler {
     const t = setInterval(() => {
       if (busy) return; // never overlap a slow tick with the next
       busy = true;
-      const p = fn()
+      const p = runAsBackground(fn)
         .catch((err) => log.error({ err, job: name }, 'job failed'))
         .finally(() => {
           busy = false;
@@ -46,14 +47,17 @@ export class BullScheduler implements Scheduler {
   private readonly queues: Queue[] = [];
   private readonly workers: Worker[] = [];
 
-  constructor(private readonly redisUrl: string, private readonly prefix: string) {}
+  constructor(
+    private readonly redisUrl: string,
+    private readonly prefix: string,
+  ) {}
 
   async every(name: string, intervalMs: number, fn: JobFn): Promise<void> {
     const connection = { url: this.redisUrl, maxRetriesPerRequest: null };
     const queueName = `${this.prefix}-${name}`;
     const queue = new Queue(queueName, { connection });
     await queue.upsertJobScheduler(name, { every: intervalMs }, { name, opts: { removeOnComplete: 100, removeOnFail: 100 } });
-    const worker = new Worker(queueName, async () => fn(), { connection, concurrency: 1 });
+    const worker = new Worker(queueName, async () => runAsBackground(fn), { connection, concurrency: 1 });
     worker.on('failed', (_job, err) => log.error({ err, job: name }, 'job failed'));
     this.queues.push(queue);
     this.workers.push(worker);
