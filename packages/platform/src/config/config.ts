@@ -13,7 +13,7 @@ export interface TandemConfig {
   mode: 'demo' | 'production';
   /** Unset: the supervisor starts embedded PostgreSQL and fills this in. */
   databaseUrl?: string;
-  /** Connections each subgraph's ORM may hold (DATABASE_POOL_SIZE): per subgraph and process, so fit their sum to PostgreSQL's max_connections. */
+  /** Connections each subgraph's ORM may hold (DATABASE_POOL_SIZE), requests' and background work's together: per subgraph and process, so fit their sum to PostgreSQL's max_connections. */
   databasePoolSize: number;
   /** How long a pool keeps a connection nobody uses before closing it (DATABASE_POOL_IDLE_SECONDS); 0 keeps it for good. */
   databasePoolIdleSeconds: number;
@@ -64,11 +64,12 @@ const DEMO_JWT_SECRET = 'tandem-demo-jwt-secret-change-me-in-production-000';
 const DEMO_INTERNAL_SECRET = 'tandem-demo-internal-secret-change-me-in-prod-000';
 
 /**
- * Connections per subgraph and process. Requests, consumers, relays and jobs share them, so the pool is sized for
- * their bursts, not their mean: at 300 decisions/s a pool of 10 made a decision wait 15–93 ms on average for a
- * connection (p95 87–289 ms) once an event-loop stall had bunched requests up; 20 waited 2.4–6.6 ms in the same hours.
- * 30 slowed PostgreSQL's answers (more backends on the same cores). Deployments fit DATABASE_POOL_SIZE × pools to
- * PostgreSQL's max_connections.
+ * Connections per subgraph and process: three quarters for requests, a quarter for background work (consumers,
+ * relays, jobs; db/background-pool.ts), so a request never waits for a connection behind the consumers. Sized for
+ * bursts, not the mean: at 300 decisions/s, with one pool for all, a pool of 10 made a decision wait 15–93 ms on
+ * average for a connection (p95 87–289 ms) once an event-loop stall had bunched requests up; 20 waited 2.4–6.6 ms in
+ * the same hours. 30 slowed PostgreSQL's answers (more backends on the same cores). Deployments fit
+ * DATABASE_POOL_SIZE × pools to PostgreSQL's max_connections.
  */
 export const DEFAULT_DATABASE_POOL_SIZE = 20;
 

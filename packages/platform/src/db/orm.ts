@@ -9,6 +9,7 @@ import { DEFAULT_DATABASE_POOL_IDLE_SECONDS, DEFAULT_DATABASE_POOL_SIZE } from '
 import { outboxStaging } from '../events/outbox-staging.js';
 import { OutboxEvent, PlatformTablesMigration, ProcessedEvent } from '../events/outbox-tables.js';
 import { createLogger } from '../logging/logger.js';
+import { giveBackgroundItsOwnPool, splitPoolSize } from './background-pool.js';
 import { deferStatementsOnPool } from './deferred-statements.js';
 
 export type { EntityManager };
@@ -48,6 +49,8 @@ export async function openSubgraphDatabase(opts: SubgraphDatabaseOptions): Promi
   await ensureSchema(opts.url, opts.schema);
   // A `?host=/dir` parameter (as libpq and node-postgres read it) names a Unix socket directory; MikroORM reads only the URL's host.
   const socketHost = new URL(opts.url).searchParams.get('host');
+  // Background work (relays, consumers, jobs) keeps a quarter of the connections to itself (background-pool.ts).
+  const connections = splitPoolSize(opts.poolSize ?? DEFAULT_DATABASE_POOL_SIZE);
   const config: Options = {
     clientUrl: opts.url,
     ...(socketHost ? { host: socketHost } : {}),
@@ -64,9 +67,14 @@ export async function openSubgraphDatabase(opts: SubgraphDatabaseOptions): Promi
     dataloader: true,
     allowGlobalContext: false,
     // pg-pool reads an idle timeout of 0 as "never close".
-    pool: { min: 0, max: opts.poolSize ?? DEFAULT_DATABASE_POOL_SIZE, idleTimeoutMillis: (opts.poolIdleSeconds ?? DEFAULT_DATABASE_POOL_IDLE_SECONDS) * 1000 },
+    pool: { min: 0, max: connections.requests, idleTimeoutMillis: (opts.poolIdleSeconds ?? DEFAULT_DATABASE_POOL_IDLE_SECONDS) * 1000 },
     // A transaction's `begin` travels with its first statement, and held writes with the statement after them (deferred-statements.ts).
-    driverOptions: { onPoolCreated: (pool: pg.Pool) => deferStatementsOnPool(pool) },
+    driverOptions: {
+      onPoolCreated: (pool: pg.Pool) => {
+        deferStatementsOnPool(pool);
+        giveBackgroundItsOwnPool(pool, connections.background);
+      },
+    },
     debug: opts.debug ?? false,
     migrations: {
       tableName: 'mikro_orm_migrations',
