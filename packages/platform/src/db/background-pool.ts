@@ -18,8 +18,8 @@ export function splitPoolSize(size: number): { requests: number; background: num
  * waits for a connection behind the consumers. MikroORM's driver asks the pool for
  * a connection with `connect()`; that call is routed by who asks.
  */
-export function giveBackgroundItsOwnPool(pool: pg.Pool, size: number): pg.Pool | undefined {
-  if (size < 1) return undefined;
+export function giveBackgroundItsOwnPool(pool: pg.Pool, size: number): void {
+  if (size < 1) return;
   const options = (pool as unknown as { options: pg.PoolConfig }).options;
   // pg-pool keeps the password out of the options' enumerable keys (so it never reaches a log): copy it by name.
   const background = new pg.Pool({ ...options, password: options.password, max: size });
@@ -36,5 +36,4 @@ export function giveBackgroundItsOwnPool(pool: pg.Pool, size: number): pg.Pool |
     ending ??= Promise.all([background.end(), end()]).then(() => undefined);
     return ending;
   };
-  return background;
 }

@@ -8,7 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  * whatever is ready first come first served, so a request's answer from
  * PostgreSQL waits behind the consumers' work that became ready before it.
  * Work started under {@link runAsBackground} resumes after each of its
- * database statements through {@link backgroundTurn}: one such continuation
+ * database statements through {@link inTurn}: one such continuation
  * per turn of the event loop, after the loop has taken all the I/O that was
  * ready (a new request, a request's answer). Nothing is dropped or reordered
  * within the background work itself; it only waits its turn, and when no
@@ -42,7 +42,7 @@ function releaseOne(): void {
 }
 
 /** Resolves on background work's next turn of the event loop. */
-export function backgroundTurn(): Promise<void> {
+function backgroundTurn(): Promise<void> {
   return new Promise<void>((resolve) => {
     waiting.push(resolve);
     if (!pumping) {
