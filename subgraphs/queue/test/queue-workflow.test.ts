@@ -11,6 +11,7 @@ import {
 } from '@tandem/platform';
 import { startSubgraphForTest, testCaller } from '@tandem/platform/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { QueueEntryRecord } from '../src/data/queue-entry.entity.js';
 import { SlaPolicyRepository } from '../src/data/sla-policy.repository.js';
 import { runPriorityRefresh } from '../src/jobs/priority-refresh.js';
 import { runSlaWatcher } from '../src/jobs/sla-watcher.js';
@@ -477,6 +478,30 @@ describe('queue subgraph: the review workflow', () => {
     // 3.5 h of a 4 h SLA: 30·(0.875)² + 10·(3.5/8) ≈ 27
     expect(await read(id)).toBe(27);
     expect(await read(held.id)).toBe(held.priority); // only pending cases are re-ranked
+  });
+
+  it('re-ranks exactly the waiting cases whose priority has risen, each given the instant it rises next', async () => {
+    const { id } = await queueCase('tenant-rise', { probabilityOfDefault: 0.39, loanAmount: 1_000 });
+    const stored = () => sg.orm.em.fork().findOneOrFail(QueueEntryRecord, { id }, { refresh: true });
+    const risen = (at: Date) => sg.orm.em.fork().count(QueueEntryRecord, { status: 'PENDING', priorityRisesAt: { $lte: at } });
+    const first = await stored();
+    const rises = first.priorityRisesAt!;
+    expect(rises.getTime()).toBeGreaterThan(first.createdAt.getTime());
+
+    // a millisecond before its instant a pass leaves it alone: it reads only the cases that had risen by then (every tenant's)
+    const before = new Date(rises.getTime() - 1);
+    const dueBefore = await risen(before);
+    expect(await runPriorityRefresh(sg.orm, before)).toBe(dueBefore);
+    expect(await stored()).toMatchObject({ priority: first.priority, priorityRisesAt: rises });
+
+    // at its instant it goes up by one and gets a later instant
+    const due = await risen(rises);
+    expect(due).toBeGreaterThanOrEqual(1);
+    expect(await runPriorityRefresh(sg.orm, rises)).toBe(due);
+    expect(await risen(rises)).toBe(0);
+    const next = await stored();
+    expect(next.priority).toBe(first.priority + 1);
+    expect(next.priorityRisesAt!.getTime()).toBeGreaterThan(rises.getTime());
   });
 
   it('reports SLA state live: approaching at once with a tiny SLA, then breached', async () => {

@@ -24,6 +24,10 @@ export class QueueEntryRecord {
   @Property({ type: 'integer' })
   priority!: number;
 
+  /** When the priority of a waiting case next goes up (null: never again); the refresh job reads only cases past it. */
+  @Property({ type: 'timestamptz', nullable: true })
+  priorityRisesAt?: Date | null;
+
   @Property({ type: 'double' })
   probabilityOfDefault!: number;
 

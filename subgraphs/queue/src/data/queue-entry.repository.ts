@@ -4,7 +4,15 @@ import { isUuid, lockForTransaction, type ModelRecommendation, Permission, type 
 import DataLoader from 'dataloader';
 import type { BusinessCalendar } from '../domain/business-calendar.js';
 import { documentsSubmittedMessage } from '../domain/notifications.js';
-import { DEFAULT_ROUTING_THRESHOLDS, PRIORITY_BANDS, type PriorityBand, priorityOf, type RoutingThresholds } from '../domain/priority.js';
+import {
+  DEFAULT_ROUTING_THRESHOLDS,
+  nextPriorityRiseAt,
+  PRIORITY_BANDS,
+  type PriorityBand,
+  type PriorityInputs,
+  priorityOf,
+  type RoutingThresholds,
+} from '../domain/priority.js';
 import {
   ACTIVE_STATUSES,
   assignPermission,
@@ -185,23 +193,28 @@ export interface NewReviewCase {
 const ANALYST_LOCK = 1;
 const APPLICATION_LOCK = 2;
 
-/** The entry's current priority (domain/priority.ts) from what the entry keeps. */
-export function priorityOfEntry(
-  entry: Pick<QueueEntryRecord, 'probabilityOfDefault' | 'loanAmount' | 'createdAt' | 'slaDeadline' | 'autoApproveBelow' | 'autoDeclineAbove'>,
-  now: Date,
-): number {
+type RankedFields = 'probabilityOfDefault' | 'loanAmount' | 'createdAt' | 'slaDeadline' | 'autoApproveBelow' | 'autoDeclineAbove';
+
+/** What the priority function (domain/priority.ts) reads of an entry. */
+function priorityInputsOf(entry: Pick<QueueEntryRecord, RankedFields>): Omit<PriorityInputs, 'now'> {
   const thresholds =
     entry.autoApproveBelow != null && entry.autoDeclineAbove != null
       ? { autoApproveBelow: entry.autoApproveBelow, autoDeclineAbove: entry.autoDeclineAbove }
       : DEFAULT_ROUTING_THRESHOLDS;
-  return priorityOf({
+  return {
     probabilityOfDefault: entry.probabilityOfDefault,
     thresholds,
     loanAmount: Number(entry.loanAmount),
     createdAt: entry.createdAt,
     slaDeadline: entry.slaDeadline,
-    now,
-  });
+  };
+}
+
+/** Sets the entry's priority at `now` and the instant it next rises, when the refresh job is to look at it again. */
+function rankEntry(entry: Pick<QueueEntryRecord, RankedFields | 'priority' | 'priorityRisesAt'>, now: Date): void {
+  const inputs = priorityInputsOf(entry);
+  entry.priority = priorityOf({ ...inputs, now });
+  entry.priorityRisesAt = nextPriorityRiseAt(inputs, now);
 }
 
 /**
@@ -335,7 +348,7 @@ export class QueueEntryRepository {
         updatedAt: now,
         version: 1,
       });
-      entry.priority = priorityOfEntry(entry, now);
+      rankEntry(entry, now);
       auditCaseMove(tx, entry, null, 'CREATED', createdBy.id, data.routeReason || undefined, requestId);
       stage(tx, entry, 'CREATED', data.routeReason);
       return entry;
@@ -578,7 +591,7 @@ export class QueueEntryRepository {
           alerts++;
         }
         // Crossing into the warning window or past the deadline is when urgency jumps: re-rank a waiting case at once.
-        if (entry.status === 'PENDING') entry.priority = priorityOfEntry(entry, now);
+        if (entry.status === 'PENDING') rankEntry(entry, now);
       }
       return { entries: entries.length, alerts };
     });
@@ -603,24 +616,21 @@ export class QueueEntryRepository {
   }
 
   /**
-   * Job scan, across tenants: recomputes the priority of pending cases (it
-   * grows as they wait) in pages of `limit` after `afterId`. Returns the last
-   * id seen, or null at the end.
+   * Job scan, across tenants: re-ranks up to `limit` pending cases whose
+   * priority has risen by `now` (their stored instant has passed), the
+   * earliest first; rows another worker holds are skipped. Each gets its new
+   * priority and its next instant, so a pass reads only the cases that
+   * changed. Returns how many it re-ranked.
    */
-  async refreshPendingPriorities(now: Date, limit: number, afterId: string | null): Promise<{ lastId: string | null; updated: number }> {
+  async refreshRisenPriorities(now: Date, limit: number): Promise<number> {
     return this.em.transactional(async (tx) => {
-      const where: FilterQuery<QueueEntryRecord> = { status: 'PENDING' };
-      if (afterId) where.id = { $gt: afterId };
-      const entries = await tx.find(QueueEntryRecord, where, { orderBy: { id: 'asc' }, limit, lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, refresh: true });
-      let updated = 0;
-      for (const entry of entries) {
-        const priority = priorityOfEntry(entry, now);
-        if (priority !== entry.priority) {
-          entry.priority = priority;
-          updated++;
-        }
-      }
-      return { lastId: entries.length === limit ? entries[entries.length - 1].id : null, updated };
+      const entries = await tx.find(
+        QueueEntryRecord,
+        { status: 'PENDING', priorityRisesAt: { $lte: now } },
+        { orderBy: { priorityRisesAt: 'asc', id: 'asc' }, limit, lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, refresh: true },
+      );
+      for (const entry of entries) rankEntry(entry, now);
+      return entries.length;
     });
   }
 
@@ -662,7 +672,7 @@ export class QueueEntryRepository {
         entry.assignedAt = null;
         entry.startedAt = null;
         entry.releaseReason = detail ?? null;
-        entry.priority = priorityOfEntry(entry, now);
+        rankEntry(entry, now);
         break;
       case 'COMPLETED':
         entry.completedAt = now;
@@ -673,7 +683,7 @@ export class QueueEntryRepository {
         break;
       case 'RESUMED':
         entry.slaPausedAt = null;
-        entry.priority = priorityOfEntry(entry, now);
+        rankEntry(entry, now);
         break;
       case 'CREATED':
         break;

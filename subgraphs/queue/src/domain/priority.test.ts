@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ROUTING_THRESHOLDS, PRIORITY_WEIGHTS, type PriorityInputs, priorityBandOf, priorityOf, prioritySignals } from './priority.js';
+import {
+  DEFAULT_ROUTING_THRESHOLDS,
+  nextPriorityRiseAt,
+  PRIORITY_WEIGHTS,
+  type PriorityInputs,
+  priorityBandOf,
+  priorityOf,
+  prioritySignals,
+} from './priority.js';
 
 const createdAt = new Date('2026-03-02T09:00:00Z');
 const slaDeadline = new Date('2026-03-02T13:00:00Z');
@@ -71,5 +79,42 @@ describe('priority', () => {
 describe('priority bands', () => {
   it('cover 0–100 without gaps, each boundary in the higher band', () => {
     expect([0, 24, 25, 49, 50, 74, 75, 100].map(priorityBandOf)).toEqual(['LOW', 'LOW', 'MEDIUM', 'MEDIUM', 'HIGH', 'HIGH', 'CRITICAL', 'CRITICAL']);
+  });
+});
+
+describe('next priority rise', () => {
+  const { now: _now, ...waiting } = base;
+  const priorityAt = (at: Date) => priorityOf({ ...base, now: at });
+
+  it('is the first millisecond at which the priority is higher, and the priority holds until then', () => {
+    for (const from of [createdAt, after(37), after(200), after(241)]) {
+      const rise = nextPriorityRiseAt(waiting, from);
+      expect(rise).not.toBeNull();
+      expect(rise!.getTime()).toBeGreaterThan(from.getTime());
+      expect(priorityAt(rise!)).toBe(priorityAt(from) + 1);
+      expect(priorityAt(new Date(rise!.getTime() - 1))).toBe(priorityAt(from));
+    }
+  });
+
+  it('walks the whole rise of a case in steps of one, from queueing to saturation', () => {
+    let steps = 0;
+    for (let at: Date | null = createdAt; at; at = nextPriorityRiseAt(waiting, at)) steps++;
+    // 0 at creation, 30 (SLA) + 10 (waiting) once both are spent: one stored value per point.
+    expect(priorityAt(after(8 * 60))).toBe(40);
+    expect(steps).toBe(41);
+  });
+
+  it('is null once nothing can change: past the deadline and the waiting saturation', () => {
+    expect(nextPriorityRiseAt(waiting, after(8 * 60 + 1))).toBeNull();
+    // a case already at 100 has nowhere to go
+    const top = { ...waiting, probabilityOfDefault: 0.145, loanAmount: 5_000_000 };
+    expect(priorityOf({ ...top, now: after(462) })).toBe(100);
+    expect(nextPriorityRiseAt(top, after(462))).toBeNull();
+  });
+
+  it('follows a deadline moved later (a paused clock): the rise comes later too', () => {
+    const early = nextPriorityRiseAt(waiting, after(60))!;
+    const later = nextPriorityRiseAt({ ...waiting, slaDeadline: new Date(slaDeadline.getTime() + 4 * 3_600_000) }, after(60))!;
+    expect(later.getTime()).toBeGreaterThan(early.getTime());
   });
 });

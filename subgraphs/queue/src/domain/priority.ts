@@ -83,6 +83,31 @@ export function priorityOf(input: PriorityInputs): number {
   return Math.min(100, Math.max(0, Math.round(weighted)));
 }
 
+/**
+ * The first instant after `now` at which the case's priority is higher than
+ * at `now`, or null if it never rises again (both time signals saturated).
+ * Priority only grows with time (closeness and amount are fixed, the SLA share
+ * and the waiting time only increase), so a stored priority stays exact until
+ * this instant: the refresh job reads only the cases it has reached instead of
+ * every waiting case. Found by bisection on whole milliseconds with
+ * priorityOf itself, so it can never disagree with the ranking.
+ */
+export function nextPriorityRiseAt(input: Omit<PriorityInputs, 'now'>, now: Date): Date | null {
+  const at = (ms: number) => priorityOf({ ...input, now: new Date(ms) });
+  const current = at(now.getTime());
+  // Past both the deadline and the waiting saturation nothing changes any more.
+  const settled = Math.max(input.slaDeadline.getTime(), input.createdAt.getTime() + WAITING_SATURATION_SECONDS * 1000) + 1;
+  if (settled <= now.getTime() || at(settled) <= current) return null;
+  let below = now.getTime();
+  let reached = settled;
+  while (reached - below > 1) {
+    const mid = Math.floor((below + reached) / 2);
+    if (at(mid) > current) reached = mid;
+    else below = mid;
+  }
+  return new Date(reached);
+}
+
 /** Bands for counting and filtering: CRITICAL ≥ 75, HIGH 50–74, MEDIUM 25–49, LOW < 25. */
 export type PriorityBand = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW';
 export const PRIORITY_BANDS: Record<PriorityBand, { min: number; max: number }> = {
