@@ -17,9 +17,11 @@ const PAGE = 100;
  */
 export async function runPriorityRefresh(orm: MikroORM, now: Date = new Date()): Promise<number> {
   let updated = 0;
-  for (let page = PAGE; page === PAGE; ) {
-    page = await new QueueEntryRepository(orm.em.fork()).refreshRisenPriorities(now, PAGE);
-    updated += page;
-  }
+  let reranked: number;
+  // A short page is the last.
+  do {
+    reranked = await new QueueEntryRepository(orm.em.fork()).refreshRisenPriorities(now, PAGE);
+    updated += reranked;
+  } while (reranked === PAGE);
   return updated;
 }
