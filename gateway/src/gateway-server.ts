@@ -228,6 +228,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     // The same depth, cost, alias, directive and token limits as HTTP (none when the layers are off, for the bench).
     documentLimits: layers ? { validationRules: protections.validationRules, maxTokens: security.maxTokens } : undefined,
     keepAliveMs: 15_000, // pings: a socket that misses one is terminated
+    fanoutHelperThread: config.gatewayFanoutHelper,
   });
 
   const url = `http://localhost:${port}/graphql`;

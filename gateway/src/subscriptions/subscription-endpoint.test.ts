@@ -318,6 +318,32 @@ describe('the graphql-ws endpoint', () => {
     expect((subscriber.nexts()[2] as { id?: string }).id).toBe('second-\u00e9"op');
   });
 
+  it('fans a burst of events out to a hundred subscribers, writing with two threads: each gets every event once, in order', async () => {
+    // Slices of 0 ms: the fan-out yields (and so writes its batch) every 128 subscribers.
+    const { bus, url, endpoint } = await start({ fanoutHelperThread: true, fanoutSliceMs: 0 });
+    const bearer = await token();
+    const subscribers = await Promise.all(Array.from({ length: 100 }, () => rawSubscriber(url, bearer)));
+    // One of them subscribes twice on its socket: both operations get every event.
+    subscribers[0]!.socket.send(JSON.stringify({ id: '2', type: 'subscribe', payload: { query: QUERY } }));
+    await until(() => endpoint.openSubscriptions === 101);
+    const events = Array.from({ length: 30 }, (_, i) => changed(`e${i}`));
+    for (const event of events) await bus.publish(event);
+    await until(() => subscribers.every((s, i) => s.nexts().length === (i === 0 ? 60 : 30)));
+    for (const s of subscribers.slice(1)) {
+      expect(s.nexts().map((m) => (m.payload?.data as { queueChanged: { entry: { id: string } } } | undefined)?.queueChanged.entry.id)).toEqual(
+        events.map((_, i) => `e${i}`),
+      );
+    }
+    for (const id of ['1', '2']) {
+      expect(
+        subscribers[0]!
+          .nexts()
+          .filter((m) => m.id === id)
+          .map((m) => m.payload?.extensions?.eventId),
+      ).toEqual(events.map((e) => e.id));
+    }
+  });
+
   it('answers a document that does not parse or validate with an error message, keeping the connection', async () => {
     const { url } = await start();
     const subscriber = await rawSubscriber(url, await token());

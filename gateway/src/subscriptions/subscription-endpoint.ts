@@ -13,7 +13,7 @@ import {
   type SubscriptionExecutorOptions,
 } from './subscription-executor.js';
 import { slowClientsDropped } from './subscription-metrics.js';
-import { framedWriter, textFrame } from './ws-frames.js';
+import { directWriteTarget, framedWriter, textFrame } from './ws-frames.js';
 
 const log = createLogger('subscriptions');
 
@@ -101,6 +101,7 @@ export function attachSubscriptionEndpoint(opts: SubscriptionEndpointOptions): S
       connection = {
         bufferedAmount: () => socket.bufferedAmount,
         send: (head, tail) => write(textFrame(head, tail)),
+        direct: directWriteTarget(socket),
         drop: (overflow) => {
           if (dropped) return;
           dropped = true;

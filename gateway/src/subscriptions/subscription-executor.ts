@@ -1,6 +1,8 @@
+import { availableParallelism } from 'node:os';
 import { type Caller, createLogger, type EventBus, type EventEnvelope } from '@tandem/platform';
 import { type ExecutionArgs, type ExecutionResult, GraphQLError } from 'graphql';
 import { EventHub } from './event-hub.js';
+import { type DirectTarget, type FrameBatch, FrameWritePool } from './frame-write-pool.js';
 import { planSubscription, type SubscriptionPlan, subscriptionRootField } from './selection-query.js';
 import { SUBSCRIPTIONS, type SubscriptionSource } from './subscription-catalogue.js';
 import { eventsFannedOut, eventToClientSeconds, fanoutSeconds, openSubscriptions, slowClientsDropped } from './subscription-metrics.js';
@@ -20,6 +22,8 @@ export interface SubscriberConnection {
    * waiting for the client; nothing once the socket is closing.
    */
   send(head: Buffer, tail: Buffer): void;
+  /** The socket as a target for writes through its descriptor, when it has one: a fan-out then writes with two threads. */
+  direct?: DirectTarget;
 }
 
 /** The contextValue graphql-ws hands to `subscribe` (see subscription-endpoint.ts). */
@@ -39,6 +43,8 @@ export interface SubscriptionExecutorOptions {
   maxSocketBufferBytes?: number;
   /** How long one fan-out writes before it lets the event loop run (other events, pings, requests). */
   fanoutSliceMs?: number;
+  /** A helper thread that writes part of every large fan-out's frames (default on; never on a machine with one CPU). */
+  fanoutHelperThread?: boolean;
 }
 
 export const DEFAULT_MAX_BUFFERED_EVENTS = 1000;
@@ -71,8 +77,8 @@ abstract class Member {
   index = -1;
   /** Events the group numbered before this member joined are not its own. */
   constructor(readonly fromSeq: number) {}
-  /** Hands over one payload; false when nothing was delivered. */
-  abstract deliver(payload: PreparedPayload): boolean;
+  /** Hands over one payload (into `batch`, when given, for sockets that take direct writes); false when nothing was delivered. */
+  abstract deliver(payload: PreparedPayload, batch?: FrameBatch): boolean;
   /** The group cannot keep up (its resolutions fell maxBufferedEvents behind). */
   abstract overflow(): void;
 }
@@ -88,13 +94,15 @@ class SocketMember extends Member {
   ) {
     super(fromSeq);
   }
-  deliver(payload: PreparedPayload): boolean {
+  deliver(payload: PreparedPayload, batch?: FrameBatch): boolean {
     // The socket is this client's bounded buffer: over the limit, the whole connection goes (the client reconnects and resyncs).
     if (this.connection.bufferedAmount() > this.maxSocketBufferBytes) {
       this.connection.drop('socket');
       return false;
     }
-    this.connection.send(this.head, payload.tail);
+    const direct = this.connection.direct;
+    if (batch && direct) batch.add(direct, this.connection, this.head, payload.tail);
+    else this.connection.send(this.head, payload.tail);
     return true;
   }
   overflow(): void {
@@ -133,6 +141,9 @@ const RESOLVE_AHEAD = 4;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Fan-outs to fewer subscribers than this are written by the event loop's thread alone. */
+const SHARED_WRITE_MIN_MEMBERS = 64;
+
 /**
  * Subscribers with the same selection, variables, tenant and permissions (and,
  * for per-recipient fields, the same user): one bus route, one resolution and
@@ -157,6 +168,8 @@ class FanoutGroup {
     private readonly limits: { maxBufferedEvents: number; sliceMs: number },
     private readonly metrics: { fannedOut: { inc(n: number): void }; latency: { observe(seconds: number): void }; fanout: { observe(seconds: number): void } },
     private readonly onEmpty: () => void,
+    /** The process's frame writer, for fan-outs large enough to share with its helper thread. */
+    private readonly writes: () => FrameWritePool | undefined,
   ) {
     this.unroute = hub.subscribe(source.topic, tenantId, (event) => this.take(event));
   }
@@ -246,15 +259,19 @@ class FanoutGroup {
     let delivered = 0;
     const started = performance.now();
     let sliceStart = started;
+    const batch = members.length >= SHARED_WRITE_MIN_MEMBERS ? this.writes()?.begin() : undefined;
     for (let i = 0; i < members.length; i++) {
       const member = members[i]!;
-      if (!member.closed && member.fromSeq <= seq && member.deliver(payload)) delivered++;
+      if (!member.closed && member.fromSeq <= seq && member.deliver(payload, batch)) delivered++;
       // One event's fan-out must not hold up the next event (or pings, or requests) for long: let the loop run between slices.
       if ((i & 127) === 127 && performance.now() - sliceStart > this.limits.sliceMs) {
+        // Written before the loop runs: only while it waits may a batch's descriptors be trusted (frame-write-pool.ts).
+        batch?.flush();
         await yieldToEventLoop();
         sliceStart = performance.now();
       }
     }
+    batch?.flush();
     if (delivered) {
       this.metrics.fanout.observe((performance.now() - started) / 1000);
       this.metrics.fannedOut.inc(delivered);
@@ -283,6 +300,14 @@ export function createSubscriptionExecutor(
   const maxBufferedEvents = options.maxBufferedEvents ?? DEFAULT_MAX_BUFFERED_EVENTS;
   const maxSocketBufferBytes = options.maxSocketBufferBytes ?? DEFAULT_MAX_SOCKET_BUFFER_BYTES;
   const limits = { maxBufferedEvents, sliceMs: options.fanoutSliceMs ?? DEFAULT_FANOUT_SLICE_MS };
+  // Started with the first large fan-out, so a gateway without subscribers has no extra thread.
+  const helperThread = (options.fanoutHelperThread ?? true) && availableParallelism() > 1;
+  let writePool: FrameWritePool | undefined;
+  let closed = false;
+  const writes = () => {
+    if (!closed && !writePool) writePool = new FrameWritePool({ helperThread });
+    return closed ? undefined : writePool;
+  };
   // Share keys are long (the whole plan); the groups are found by them at subscribe time only.
   const groups = new Map<string, FanoutGroup>();
   let open = 0;
@@ -354,6 +379,7 @@ export function createSubscriptionExecutor(
         () => {
           if (groups.get(shareText) === created) groups.delete(shareText);
         },
+        writes,
       );
       group = created;
       groups.set(shareText, group);
@@ -468,6 +494,8 @@ export function createSubscriptionExecutor(
     hub,
     close: async () => {
       for (const group of [...groups.values()]) group.dispose();
+      closed = true;
+      await writePool?.close();
       await hub.close();
     },
   });

@@ -37,3 +37,11 @@ export const slowClientsDropped = new Counter({
   labelNames: ['overflow'] as const,
   registers: [metricsRegistry],
 });
+
+/** Frames a fan-out wrote straight to sockets, by the thread that wrote them (frame-write-pool.ts): how much the helper takes. */
+export const fanoutFramesWritten = new Counter({
+  name: 'tandem_subscription_direct_frames_total',
+  help: 'Subscription frames written straight to sockets during fan-outs, by writer thread (event-loop or helper)',
+  labelNames: ['writer'] as const,
+  registers: [metricsRegistry],
+});

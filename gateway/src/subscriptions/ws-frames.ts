@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
+import type { DirectTarget } from './frame-write-pool.js';
 
 /**
  * One unmasked, unfragmented WebSocket text frame (RFC 6455 §5.2) holding
@@ -55,5 +56,38 @@ export function framedWriter(socket: WebSocket): (frame: Buffer) => void {
     // Unmasked: the second byte is the length code (126: 16-bit length follows, 127: 64-bit).
     const headerLength = frame[1] === 126 ? 4 : frame[1] === 127 ? 10 : 2;
     socket.send(frame.subarray(headerLength), { binary: false });
+  };
+}
+
+/** What of node's socket the direct target reads: libuv's handle (its descriptor and write queue). */
+interface SocketInternals {
+  _handle?: { fd?: number; writeQueueSize?: number } | null;
+  encrypted?: boolean;
+}
+
+/**
+ * The socket under a WebSocket as a target for writes through its file
+ * descriptor (frame-write-pool.ts): `fd()` is the descriptor only while a
+ * frame written there cannot overtake or split anything — the WebSocket is
+ * OPEN without extensions, ws's sender is idle, node's stream and libuv's
+ * write queue are empty, and the socket is plain TCP (TLS must go through
+ * node); -1 otherwise.
+ */
+export function directWriteTarget(socket: WebSocket): DirectTarget {
+  const ws = socket as unknown as WsInternals;
+  const plain = !ws.extensions;
+  return {
+    fd: () => {
+      if (!plain || socket.readyState !== 1) return -1;
+      const sender = ws._sender;
+      const tcp = ws._socket as (Duplex & SocketInternals) | undefined;
+      if (!tcp || !sender || sender._state !== 0 || sender._queue?.length !== 0) return -1;
+      const handle = tcp._handle;
+      if (!handle || tcp.encrypted || tcp.writableLength !== 0 || handle.writeQueueSize !== 0) return -1;
+      return typeof handle.fd === 'number' && handle.fd >= 0 ? handle.fd : -1;
+    },
+    writeQueued: (bytes) => {
+      ws._socket?.write(bytes);
+    },
   };
 }

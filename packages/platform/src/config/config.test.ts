@@ -25,3 +25,12 @@ describe('DATABASE_POOL_IDLE_SECONDS', () => {
     for (const raw of ['1.5', 'forever', '-1']) expect(() => loadConfig({ DATABASE_POOL_IDLE_SECONDS: raw })).toThrow(/DATABASE_POOL_IDLE_SECONDS/);
   });
 });
+
+describe('GATEWAY_FANOUT_HELPER', () => {
+  it('is on by default, takes on or off, and refuses anything else with a ConfigError naming the setting', () => {
+    expect(loadConfig({}).gatewayFanoutHelper).toBe(true);
+    expect(loadConfig({ GATEWAY_FANOUT_HELPER: 'off' }).gatewayFanoutHelper).toBe(false);
+    expect(loadConfig({ GATEWAY_FANOUT_HELPER: 'on' }).gatewayFanoutHelper).toBe(true);
+    for (const raw of ['yes', '0', 'OFF']) expect(() => loadConfig({ GATEWAY_FANOUT_HELPER: raw })).toThrow(/GATEWAY_FANOUT_HELPER/);
+  });
+});

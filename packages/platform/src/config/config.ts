@@ -45,6 +45,11 @@ export interface TandemConfig {
   gatewayLimits: GatewayLimits;
   /** The gateway's cache of the workbench's hot reads (gateway/src/response-cache); maxAgeMs 0 turns it off. */
   gatewayResponseCache: { maxEntries: number; maxBytes: number; maxAgeMs: number };
+  /**
+   * A helper thread that writes part of every large subscription fan-out (GATEWAY_FANOUT_HELPER, on or off; on by
+   * default, used only when the machine has more than one CPU): gateway/src/subscriptions/frame-write-pool.ts.
+   */
+  gatewayFanoutHelper: boolean;
 }
 
 export const SUBGRAPHS = ['identity', 'applications', 'scoring', 'queue', 'decisions', 'analytics'] as const;
@@ -101,6 +106,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
     if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a whole number, 0 or more, got ${raw}`);
     return n;
   };
+  const onOff = (name: string, fallback: boolean) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (raw !== 'on' && raw !== 'off') throw new ConfigError(`${name} must be on or off, got ${raw}`);
+    return raw === 'on';
+  };
   const databasePoolSize = count('DATABASE_POOL_SIZE', DEFAULT_DATABASE_POOL_SIZE);
   if (databasePoolSize < 1) throw new ConfigError('DATABASE_POOL_SIZE must be 1 or more');
   const databasePoolIdleSeconds = count('DATABASE_POOL_IDLE_SECONDS', DEFAULT_DATABASE_POOL_IDLE_SECONDS);
@@ -138,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
       maxBytes: count('GATEWAY_CACHE_MAX_MB', 64) * 1024 * 1024,
       maxAgeMs: count('GATEWAY_CACHE_MAX_AGE_SECONDS', 15) * 1000,
     },
+    gatewayFanoutHelper: onOff('GATEWAY_FANOUT_HELPER', true),
   };
 }
 
