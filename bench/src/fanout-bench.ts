@@ -85,6 +85,8 @@ export interface FanoutBenchResult {
    * events ran, ms: the least noisy figure on a shared machine (wall-clock latencies stretch with everyone else's load).
    */
   serverCpuMsPerEvent: number | null;
+  /** The share of the fan-out's frames the gateway's helper thread wrote (frame-write-pool.ts); null when it wrote none straight. */
+  helperShare: number | null;
   clientRssMb: number;
   /** CPU this measuring process spent per event while the events ran (reading every client's frame), ms: it shares the machine with the server. */
   clientCpuMsPerEvent: number;
@@ -336,6 +338,9 @@ export async function runFanoutBench(options: FanoutBenchOptions = {}): Promise<
     const cpuSeconds = (text: string) => counted(text, 'process_cpu_user_seconds_total') + counted(text, 'process_cpu_system_seconds_total');
     const fanoutSum = counted(fanoutAfter, 'tandem_subscription_fanout_seconds_sum') - counted(fanoutBefore, 'tandem_subscription_fanout_seconds_sum');
     const fanoutCount = counted(fanoutAfter, 'tandem_subscription_fanout_seconds_count') - counted(fanoutBefore, 'tandem_subscription_fanout_seconds_count');
+    const direct = (text: string, writer: string) => counted(text, `tandem_subscription_direct_frames_total\\{writer="${writer}"\\}`);
+    const byHelper = direct(fanoutAfter, 'helper') - direct(fanoutBefore, 'helper');
+    const byLoop = direct(fanoutAfter, 'event-loop') - direct(fanoutBefore, 'event-loop');
     const sorted = Array.from(latencies.subarray(0, deliveries)).sort((a, b) => a - b);
     const firsts = [...firstDelivery.values()].sort((a, b) => a - b);
     const lastDelivery = new Map<string, number>();
@@ -383,6 +388,7 @@ export async function runFanoutBench(options: FanoutBenchOptions = {}): Promise<
           : null,
       serverFanoutMsMean: fanoutCount > 0 ? (fanoutSum / fanoutCount) * 1000 : null,
       serverCpuMsPerEvent: caused > 0 ? ((cpuSeconds(fanoutAfter) - cpuSeconds(fanoutBefore)) * 1000) / caused : null,
+      helperShare: byHelper + byLoop > 0 ? byHelper / (byHelper + byLoop) : null,
       clientRssMb: process.memoryUsage().rss / 1024 / 1024,
       clientCpuMsPerEvent: caused > 0 ? (clientCpu.user + clientCpu.system) / 1000 / caused : Number.NaN,
       clientParseMsPerEvent: caused > 0 ? (parseCpu.user + parseCpu.system) / 1000 / caused : Number.NaN,
@@ -403,7 +409,7 @@ export function formatFanout(r: FanoutBenchResult): string {
     `subscription fan-out — ${r.connected}/${r.clients} graphql-ws clients on one gateway process, ${r.events} queue changes`,
     "  latency: client receive time (Date.now() after reading the frame) minus the event's occurredAt carried in the payload (stamped in the queue transaction); same machine, same clock",
     `  delivered ${r.deliveries}/${r.expectedDeliveries} payloads; event-to-client p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms, max ${r.max.toFixed(0)} ms (${r.target})`,
-    `  first client per event p50 ${r.firstClientP50.toFixed(0)} ms, p95 ${r.firstClientP95.toFixed(0)} ms, max ${r.firstClientMax.toFixed(0)} ms (relay + planner); last client per event p50 ${r.lastClientP50.toFixed(0)} ms, p95 ${r.lastClientP95.toFixed(0)} ms; fan-out adds p50 ${r.fanoutSpreadP50.toFixed(0)} ms, p99 ${r.fanoutSpreadP99.toFixed(0)} ms; server-side fan-out (payload → last write) mean ${r.serverFanoutMsMean === null ? 'n/a' : `${r.serverFanoutMsMean.toFixed(1)} ms`} per event and shared resolution; server CPU ${r.serverCpuMsPerEvent === null ? 'n/a' : `${r.serverCpuMsPerEvent.toFixed(0)} ms`} per event (user + system, all of it)`,
+    `  first client per event p50 ${r.firstClientP50.toFixed(0)} ms, p95 ${r.firstClientP95.toFixed(0)} ms, max ${r.firstClientMax.toFixed(0)} ms (relay + planner); last client per event p50 ${r.lastClientP50.toFixed(0)} ms, p95 ${r.lastClientP95.toFixed(0)} ms; fan-out adds p50 ${r.fanoutSpreadP50.toFixed(0)} ms, p99 ${r.fanoutSpreadP99.toFixed(0)} ms; server-side fan-out (payload → last write) mean ${r.serverFanoutMsMean === null ? 'n/a' : `${r.serverFanoutMsMean.toFixed(1)} ms`} per event and shared resolution; server CPU ${r.serverCpuMsPerEvent === null ? 'n/a' : `${r.serverCpuMsPerEvent.toFixed(0)} ms`} per event (user + system, all of it); helper thread wrote ${r.helperShare === null ? 'none' : `${(r.helperShare * 100).toFixed(0)}%`} of the frames`,
     `  server RSS ${mb(r.serverRssMbIdle)} idle → ${mb(r.serverRssMbSubscribed)} subscribed (${r.serverKbPerClient === null ? 'n/a' : `${r.serverKbPerClient.toFixed(1)} KB`} per client; JS heap ${r.serverHeapKbPerClient === null ? 'n/a' : `${r.serverHeapKbPerClient.toFixed(1)} KB`} per client); bench process ${mb(r.clientRssMb)}, ${r.clientCpuMsPerEvent.toFixed(0)} ms CPU per event reading (+ ${r.clientParseMsPerEvent.toFixed(0)} ms parsing afterwards); connect ${r.connectSeconds.toFixed(1)} s; closed by server ${r.closedByServer}`,
   ].join('\n');
 }

@@ -134,7 +134,7 @@ try {
   if (runs('fanout')) {
     const fanout = await runFanoutBench({ baseUrl: base, clients: Number(process.env.BENCH_WS_CLIENTS ?? 5000), log: () => {} });
     console.log(
-      `\nSubscription fan-out: ${fanout.connected}/${fanout.clients} graphql-ws clients, ${fanout.events} events, ${fanout.deliveries}/${fanout.expectedDeliveries} deliveries; event-to-client p50 ${fanout.p50.toFixed(1)} ms, p95 ${fanout.p95.toFixed(1)} ms, p99 ${fanout.p99.toFixed(1)} ms (target p99 < 100 ms)`,
+      `\nSubscription fan-out: ${fanout.connected}/${fanout.clients} graphql-ws clients, ${fanout.events} events, ${fanout.deliveries}/${fanout.expectedDeliveries} deliveries; event-to-client p50 ${fanout.p50.toFixed(1)} ms, p95 ${fanout.p95.toFixed(1)} ms, p99 ${fanout.p99.toFixed(1)} ms (target p99 < 100 ms); server-side fan-out mean ${fanout.serverFanoutMsMean?.toFixed(1) ?? 'n/a'} ms per event and group, the helper thread wrote ${fanout.helperShare === null ? 'none' : `${(fanout.helperShare * 100).toFixed(0)}%`} of the frames`,
     );
   }
 } finally {
