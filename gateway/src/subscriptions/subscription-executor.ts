@@ -182,6 +182,8 @@ class FanoutGroup {
   add(member: Member): void {
     member.index = this.members.length;
     this.members.push(member);
+    // The writer (and its helper thread) starts when a fan-out will need it, not during that fan-out: starting a thread takes tens of ms.
+    if (this.members.length === SHARED_WRITE_MIN_MEMBERS) this.writes();
   }
 
   remove(member: Member): void {
@@ -300,7 +302,7 @@ export function createSubscriptionExecutor(
   const maxBufferedEvents = options.maxBufferedEvents ?? DEFAULT_MAX_BUFFERED_EVENTS;
   const maxSocketBufferBytes = options.maxSocketBufferBytes ?? DEFAULT_MAX_SOCKET_BUFFER_BYTES;
   const limits = { maxBufferedEvents, sliceMs: options.fanoutSliceMs ?? DEFAULT_FANOUT_SLICE_MS };
-  // Started with the first large fan-out, so a gateway without subscribers has no extra thread.
+  // Started when a group first reaches SHARED_WRITE_MIN_MEMBERS, so a gateway without many subscribers has no extra thread.
   const helperThread = (options.fanoutHelperThread ?? true) && availableParallelism() > 1;
   let writePool: FrameWritePool | undefined;
   let closed = false;
