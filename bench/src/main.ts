@@ -132,7 +132,9 @@ try {
   }
 
   if (runs('fanout')) {
-    const fanout = await runFanoutBench({ baseUrl: base, clients: Number(process.env.BENCH_WS_CLIENTS ?? 5000), log: () => {} });
+    // BENCH_FANOUT_EVENTS=1: the fan-out's own log too (every event's first and last delivery, the slowest events).
+    const fanoutLog = process.env.BENCH_FANOUT_EVENTS ? (line: string) => console.log(`  ${line}`) : () => {};
+    const fanout = await runFanoutBench({ baseUrl: base, clients: Number(process.env.BENCH_WS_CLIENTS ?? 5000), log: fanoutLog });
     console.log(
       `\nSubscription fan-out: ${fanout.connected}/${fanout.clients} graphql-ws clients, ${fanout.events} events, ${fanout.deliveries}/${fanout.expectedDeliveries} deliveries; event-to-client p50 ${fanout.p50.toFixed(1)} ms, p95 ${fanout.p95.toFixed(1)} ms, p99 ${fanout.p99.toFixed(1)} ms (target p99 < 100 ms); server-side fan-out mean ${fanout.serverFanoutMsMean?.toFixed(1) ?? 'n/a'} ms per event and group, the helper thread wrote ${fanout.helperShare === null ? 'none' : `${(fanout.helperShare * 100).toFixed(0)}%`} of the frames`,
     );

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as ws from 'ws';
-import { FrameWritePool } from './frame-write-pool.js';
+import { type FrameBatch, FrameWritePool } from './frame-write-pool.js';
 import { directWriteTarget, framedWriter, textFrame } from './ws-frames.js';
 
 /** Server-side sockets and what each client reads, over real loopback connections. */
@@ -39,6 +39,11 @@ function target(socket: ws.WebSocket) {
   return { direct: directWriteTarget(socket), fallback: { send: (head: Buffer, tail: Buffer) => write(textFrame(head, tail)) } };
 }
 
+/** What the executor does with a frame: into the batch when the socket takes it direct, through the connection otherwise. */
+function offer(batch: FrameBatch, t: ReturnType<typeof target>, head: Buffer, tail: Buffer): void {
+  if (!batch.add(t.direct, t.fallback, head, tail)) t.fallback.send(head, tail);
+}
+
 const until = async (check: () => boolean, ms = 10_000) => {
   const end = Date.now() + ms;
   while (!check()) {
@@ -69,7 +74,7 @@ describe('FrameWritePool', () => {
     while (events < 20 || (writes.written.helper === 0 && events < 200)) {
       const batch = writes.begin();
       const tail = Buffer.from(`{"event":${events}}}`);
-      for (const [i, t] of targets.entries()) batch.add(t.direct, t.fallback, Buffer.from(`{"id":"c${i}","type":"next","payload":`), tail);
+      for (const [i, t] of targets.entries()) offer(batch, t, Buffer.from(`{"id":"c${i}","type":"next","payload":`), tail);
       batch.flush();
       events++;
     }
@@ -93,7 +98,7 @@ describe('FrameWritePool', () => {
     for (let n = 0; n < frames; n++) {
       const batch = writes.begin();
       const tail = Buffer.from(`{"n":${n},"pad":"${pad}"}}`);
-      for (const t of targets) batch.add(t.direct, t.fallback, Buffer.from('{"id":"x","type":"next","payload":'), tail);
+      for (const t of targets) offer(batch, t, Buffer.from('{"id":"x","type":"next","payload":'), tail);
       batch.flush();
       if (slow!.server.bufferedAmount > 0) queuedSeen = true;
       // The healthy client reads as it goes; the slow one does not read at all.
@@ -126,8 +131,8 @@ describe('FrameWritePool', () => {
       const batch = writes.begin();
       const tail = Buffer.from(`{"n":${n}}}`);
       for (const t of targets) {
-        batch.add(t.direct, t.fallback, Buffer.from('{"id":"first","type":"next","payload":'), tail);
-        batch.add(t.direct, t.fallback, Buffer.from('{"id":"second","type":"next","payload":'), tail);
+        offer(batch, t, Buffer.from('{"id":"first","type":"next","payload":'), tail);
+        offer(batch, t, Buffer.from('{"id":"second","type":"next","payload":'), tail);
       }
       batch.flush();
     }
@@ -146,7 +151,7 @@ describe('FrameWritePool', () => {
     const targets = clients.map((c) => target(c.server));
     expect(targets[0]!.direct.fd()).toBe(-1);
     const batch = writes.begin();
-    for (const t of targets) batch.add(t.direct, t.fallback, Buffer.from('{"id":"z","type":"next","payload":'), Buffer.from('{"ok":true}}'));
+    for (const t of targets) offer(batch, t, Buffer.from('{"id":"z","type":"next","payload":'), Buffer.from('{"ok":true}}'));
     batch.flush();
     await until(() => clients.every((c) => c.received.length === 1));
     expect(JSON.parse(clients[0]!.received[0]!)).toEqual({ id: 'z', type: 'next', payload: { ok: true } });
@@ -162,7 +167,7 @@ describe('FrameWritePool', () => {
     for (const c of clients.slice(0, 50)) c.socket.terminate();
     for (let n = 0; n < 3; n++) {
       const batch = writes.begin();
-      for (const t of targets) batch.add(t.direct, t.fallback, Buffer.from('{"id":"y","type":"next","payload":'), Buffer.from(`{"n":${n}}}`));
+      for (const t of targets) offer(batch, t, Buffer.from('{"id":"y","type":"next","payload":'), Buffer.from(`{"n":${n}}}`));
       batch.flush();
     }
     await until(() => clients.slice(50).every((c) => c.received.length === 3));

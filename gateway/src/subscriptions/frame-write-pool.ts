@@ -242,24 +242,30 @@ export class FrameBatch {
   /** Frames for a socket already in the batch: sent through the connection once the batch is written. */
   private readonly after: [FrameFallback, Buffer, Buffer][] = [];
 
-  constructor(private readonly pool: FrameWritePool) {}
+  /** The pool's shared arrays, read once (add runs once per subscriber per event). */
+  private readonly arrays: FrameWritePool['arrays'];
 
-  /** Adds one text frame (`head` then `tail`) for the socket behind `target`. */
-  add(target: DirectTarget, fallback: FrameFallback, head: Buffer, tail: Buffer): void {
+  constructor(private readonly pool: FrameWritePool) {
+    this.arrays = pool.arrays;
+  }
+
+  /**
+   * Takes one text frame (`head` then `tail`) for the socket behind `target` when the socket can be written
+   * directly: in this batch, or, when the batch already holds a frame for it, through `fallback` right after.
+   * False, taking nothing, when something is queued for the socket (or it is closing, or encrypted, or the frame
+   * is large): its own path keeps the order.
+   */
+  add(target: DirectTarget, fallback: FrameFallback, head: Buffer, tail: Buffer): boolean {
     const length = head.length + tail.length;
     const fd = length <= MAX_DIRECT_FRAME ? target.fd() : -1;
-    // Something is queued for the socket (or it is closing, or encrypted): its own path keeps the order.
-    if (fd < 0) {
-      fallback.send(head, tail);
-      return;
-    }
+    if (fd < 0) return false;
     if (this.inBatch.has(fd)) {
       this.after.push([fallback, head, tail]);
-      return;
+      return true;
     }
     const headerLength = length < 126 ? 2 : 4;
     if (this.count === MAX_ENTRIES || this.used + headerLength + length > SLAB_BYTES) this.flush();
-    const { fds, offsets, lengths, slab } = this.pool.arrays;
+    const { fds, offsets, lengths, slab } = this.arrays;
     const at = this.used;
     // RFC 6455 §5.2: FIN + text opcode, unmasked (server to client), 7- or 16-bit length.
     slab[at] = 0x81;
@@ -278,6 +284,7 @@ export class FrameBatch {
     this.used = at + headerLength + length;
     this.inBatch.add(fd);
     this.pool.published(i);
+    return true;
   }
 
   /** Writes every frame added; what a socket did not take (it was full) is queued on it, then the deferred frames follow. */
@@ -285,7 +292,7 @@ export class FrameBatch {
     const count = this.count;
     if (count > 0) {
       this.pool.finish(count);
-      const { offsets, lengths, results, slab } = this.pool.arrays;
+      const { offsets, lengths, results, slab } = this.arrays;
       for (let i = 0; i < count; i++) {
         const written = results[i]!;
         const length = lengths[i]!;

@@ -95,14 +95,15 @@ class SocketMember extends Member {
     super(fromSeq);
   }
   deliver(payload: PreparedPayload, batch?: FrameBatch): boolean {
+    // A socket that takes a direct write has nothing queued, so it cannot be over its bound: no need to ask.
+    const direct = this.connection.direct;
+    if (batch && direct && batch.add(direct, this.connection, this.head, payload.tail)) return true;
     // The socket is this client's bounded buffer: over the limit, the whole connection goes (the client reconnects and resyncs).
     if (this.connection.bufferedAmount() > this.maxSocketBufferBytes) {
       this.connection.drop('socket');
       return false;
     }
-    const direct = this.connection.direct;
-    if (batch && direct) batch.add(direct, this.connection, this.head, payload.tail);
-    else this.connection.send(this.head, payload.tail);
+    this.connection.send(this.head, payload.tail);
     return true;
   }
   overflow(): void {
