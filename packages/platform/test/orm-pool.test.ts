@@ -119,4 +119,30 @@ describe("a subgraph's connection pool", () => {
     expect((await poolOf(kept)).totalCount).toBe(4);
     expect(await backendsOf(kept, probe)).toBe(4);
   });
+
+  it('fails a transaction whose connection the server drops between its statements, and never the process; the pool serves on (requests and background work)', async () => {
+    const orm = await open('pool_dropped', 4);
+    const admin = await open('pool_dropped_admin', 2);
+    const pool = await poolOf(orm);
+    for (const background of [false, true]) {
+      // Twice each: the background pool holds one connection here, so a connection leaked by the first would stall the second.
+      for (let round = 0; round < 2; round++) {
+        const work = () =>
+          orm.em.fork().transactional(async (em) => {
+            const [row] = await em.execute<{ pid: number }[]>('SELECT pg_backend_pid() AS pid');
+            // Between statements the connection is checked out and idle: the server drops it now (a restart, a failover, an admin).
+            await admin.em.fork().execute(`SELECT pg_terminate_backend(${row!.pid})`);
+            await new Promise((r) => setTimeout(r, 200));
+            await em.execute('SELECT 1');
+          });
+        await expect(background ? runAsBackground(work) : work()).rejects.toThrow(/connection error|terminat/);
+      }
+    }
+    // The broken connections went back and were discarded: none is still checked out, and both pools answer.
+    expect(pool.totalCount - pool.idleCount).toBe(0);
+    const [row] = await orm.em.fork().execute<{ one: number }[]>('SELECT 1 AS one');
+    expect(row!.one).toBe(1);
+    const [again] = await runAsBackground(() => orm.em.fork().execute<{ one: number }[]>('SELECT 1 AS one'));
+    expect(again!.one).toBe(1);
+  });
 });

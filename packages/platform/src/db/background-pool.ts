@@ -2,6 +2,7 @@ import pg from 'pg';
 import { createLogger } from '../logging/logger.js';
 import { inBackground } from '../process/background-work.js';
 import { deferStatementsOnPool } from './deferred-statements.js';
+import { surviveDroppedConnections } from './dropped-connections.js';
 
 const log = createLogger('background-pool');
 
@@ -24,6 +25,7 @@ export function giveBackgroundItsOwnPool(pool: pg.Pool, size: number): void {
   // pg-pool keeps the password out of the options' enumerable keys (so it never reaches a log): copy it by name.
   const background = new pg.Pool({ ...options, password: options.password, max: size });
   deferStatementsOnPool(background);
+  surviveDroppedConnections(background);
   // As MikroORM does for its own pool: a connection the server dropped is discarded, never fatal.
   background.on('error', (err) => log.warn({ err }, 'background connection lost'));
   type Connect = (...args: unknown[]) => unknown;

@@ -116,6 +116,9 @@ export function deferStatements(client: pg.ClientBase): void {
       if (keyword === 'rollback') {
         forgetPrepared(c, pending);
         pending.length = 0;
+        // The connection is gone (dropped-connections.ts), and its transaction with it: answered here, so the caller
+        // goes on to release the connection, which the pool then discards, instead of failing before it and leaking it.
+        if ((client as unknown as { _queryable?: boolean })._queryable === false) return Promise.resolve(answered('ROLLBACK'));
       }
     }
     if (pending.length === 0) {

@@ -11,6 +11,7 @@ import { OutboxEvent, PlatformTablesMigration, ProcessedEvent } from '../events/
 import { createLogger } from '../logging/logger.js';
 import { giveBackgroundItsOwnPool, splitPoolSize } from './background-pool.js';
 import { deferStatementsOnPool } from './deferred-statements.js';
+import { surviveDroppedConnections } from './dropped-connections.js';
 
 export type { EntityManager };
 export type Orm = MikroORM;
@@ -72,6 +73,7 @@ export async function openSubgraphDatabase(opts: SubgraphDatabaseOptions): Promi
     driverOptions: {
       onPoolCreated: (pool: pg.Pool) => {
         deferStatementsOnPool(pool);
+        surviveDroppedConnections(pool);
         giveBackgroundItsOwnPool(pool, connections.background);
       },
     },
