@@ -2,6 +2,7 @@ import { writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { createLogger } from '@tandem/platform';
 import { fanoutFramesWritten } from './subscription-metrics.js';
+import { writeTextFrameHeader } from './ws-frames.js';
 
 const log = createLogger('subscriptions');
 
@@ -263,17 +264,11 @@ export class FrameBatch {
       this.after.push([fallback, head, tail]);
       return true;
     }
-    const headerLength = length < 126 ? 2 : 4;
-    if (this.count === MAX_ENTRIES || this.used + headerLength + length > SLAB_BYTES) this.flush();
+    // At most MAX_DIRECT_FRAME bytes: a header of 2 or 4.
+    if (this.count === MAX_ENTRIES || this.used + 4 + length > SLAB_BYTES) this.flush();
     const { fds, offsets, lengths, slab } = this.arrays;
     const at = this.used;
-    // RFC 6455 §5.2: FIN + text opcode, unmasked (server to client), 7- or 16-bit length.
-    slab[at] = 0x81;
-    if (headerLength === 2) slab[at + 1] = length;
-    else {
-      slab[at + 1] = 126;
-      slab.writeUInt16BE(length, at + 2);
-    }
+    const headerLength = writeTextFrameHeader(slab, at, length);
     head.copy(slab, at + headerLength);
     tail.copy(slab, at + headerLength + head.length);
     const i = this.count++;

@@ -10,22 +10,33 @@ import type { DirectTarget } from './frame-write-pool.js';
  */
 export function textFrame(head: Buffer, tail: Buffer): Buffer {
   const length = head.length + tail.length;
-  const headerLength = length < 126 ? 2 : length < 65_536 ? 4 : 10;
-  // Frames over 4 GB are not a subscription payload; the 64-bit length is written as two 32-bit halves.
-  const frame = Buffer.allocUnsafe(headerLength + length);
-  frame[0] = 0x81; // FIN + opcode 1 (text)
-  if (headerLength === 2) frame[1] = length;
-  else if (headerLength === 4) {
-    frame[1] = 126;
-    frame.writeUInt16BE(length, 2);
-  } else {
-    frame[1] = 127;
-    frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
-    frame.writeUInt32BE(length >>> 0, 6);
-  }
+  const frame = Buffer.allocUnsafe(textFrameHeaderLength(length) + length);
+  const headerLength = writeTextFrameHeader(frame, 0, length);
   head.copy(frame, headerLength);
   tail.copy(frame, headerLength + head.length);
   return frame;
+}
+
+/** The header's size for a text frame of `length` payload bytes: 7-, 16- or 64-bit length. */
+export function textFrameHeaderLength(length: number): number {
+  return length < 126 ? 2 : length < 65_536 ? 4 : 10;
+}
+
+/** Writes an unmasked text frame's header (FIN + opcode 1, then the length) into `frame` at `at`; returns its size. */
+export function writeTextFrameHeader(frame: Buffer, at: number, length: number): number {
+  const headerLength = textFrameHeaderLength(length);
+  frame[at] = 0x81; // FIN + opcode 1 (text)
+  if (headerLength === 2) frame[at + 1] = length;
+  else if (headerLength === 4) {
+    frame[at + 1] = 126;
+    frame.writeUInt16BE(length, at + 2);
+  } else {
+    // Frames over 4 GB are not a subscription payload; the 64-bit length is written as two 32-bit halves.
+    frame[at + 1] = 127;
+    frame.writeUInt32BE(Math.floor(length / 2 ** 32), at + 2);
+    frame.writeUInt32BE(length >>> 0, at + 6);
+  }
+  return headerLength;
 }
 
 /** What of ws's internals the direct write relies on (ws 8): the TCP socket, and the sender's queue (used only while compressing or reading a Blob). */
@@ -34,6 +45,9 @@ interface WsInternals {
   _sender?: { _queue?: unknown[]; _state?: number };
   extensions?: string;
 }
+
+/** ws has nothing of its own queued: a frame written to the socket now cannot interleave with one of ws's. */
+const senderIdle = (ws: WsInternals) => ws._sender?._state === 0 && ws._sender._queue?.length === 0;
 
 /**
  * A writer of pre-framed text messages for one socket. Each frame is written
@@ -48,8 +62,7 @@ export function framedWriter(socket: WebSocket): (frame: Buffer) => void {
   const plain = !ws.extensions;
   return (frame) => {
     if (socket.readyState !== 1) return;
-    const sender = ws._sender;
-    if (plain && ws._socket && sender && sender._state === 0 && sender._queue?.length === 0) {
+    if (plain && ws._socket && senderIdle(ws)) {
       ws._socket.write(frame);
       return;
     }
@@ -79,9 +92,8 @@ export function directWriteTarget(socket: WebSocket): DirectTarget {
   return {
     fd: () => {
       if (!plain || socket.readyState !== 1) return -1;
-      const sender = ws._sender;
       const tcp = ws._socket as (Duplex & SocketInternals) | undefined;
-      if (!tcp || !sender || sender._state !== 0 || sender._queue?.length !== 0) return -1;
+      if (!tcp || !senderIdle(ws)) return -1;
       const handle = tcp._handle;
       if (!handle || tcp.encrypted || tcp.writableLength !== 0 || handle.writeQueueSize !== 0) return -1;
       return typeof handle.fd === 'number' && handle.fd >= 0 ? handle.fd : -1;
