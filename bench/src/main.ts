@@ -92,7 +92,7 @@ try {
     // The two cores are shared by Tandem, its PostgreSQL and this process: how busy the server was explains the latency.
     for (const c of workflow.decisionCpu) {
       console.log(
-        `${c.row}: server CPU per decision ${(c.tandemMs / c.decisions).toFixed(2)} ms Tandem + ${(c.postgresMs / c.decisions).toFixed(2)} ms PostgreSQL; Tandem's process busy ${((c.tandemMs / (c.seconds * 1000)) * 100).toFixed(0)}% of one core, PostgreSQL ${((c.postgresMs / (c.seconds * 1000)) * 100).toFixed(0)}%; PostgreSQL backends started meanwhile ${c.backendsStarted}`,
+        `${c.row}: server CPU per decision ${(c.tandemMs / c.decisions).toFixed(2)} ms Tandem + ${(c.postgresMs / c.decisions).toFixed(2)} ms PostgreSQL; Tandem's process busy ${((c.tandemMs / (c.seconds * 1000)) * 100).toFixed(0)}% of one core, PostgreSQL ${((c.postgresMs / (c.seconds * 1000)) * 100).toFixed(0)}%; PostgreSQL backends started meanwhile ${c.backendsStarted}; this bench's callers ${(c.benchMs / c.decisions).toFixed(2)} ms per decision${c.machine ? `; the machine's cores ${((1 - c.machine.idleMs / c.machine.totalMs) * 100).toFixed(0)}% busy, ${((c.machine.stealMs / c.machine.totalMs) * 100).toFixed(0)}% stolen` : ''}`,
       );
     }
   }

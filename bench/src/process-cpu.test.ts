@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { parseProcStat, processTreeCpu, treeCpu } from './process-cpu.js';
+import { machineCpu, parseMachineCpu, parseProcStat, processTreeCpu, treeCpu } from './process-cpu.js';
 
 describe('process tree CPU', () => {
   it('reads parent and utime + stime from a stat line whose command holds spaces and parentheses', () => {
@@ -34,5 +34,23 @@ describe('process tree CPU', () => {
     } finally {
       await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)));
     }
+  });
+
+  it("reads the machine's total, idle (with I/O wait) and stolen time from /proc/stat's cpu line", () => {
+    const stat = 'cpu  100 5 50 800 20 1 4 10 0 0\ncpu0 50 2 25 400 10 0 2 5 0 0\nintr 1 2 3\n';
+    expect(parseMachineCpu(stat)).toEqual({ totalMs: 9900, idleMs: 8200, stealMs: 100 });
+    expect(parseMachineCpu('intr 1 2 3\n')).toBeNull();
+    expect(parseMachineCpu('cpu  1 2 x 4 5 6 7 8\n')).toBeNull();
+  });
+
+  it("counts this process's own spinning as the machine's busy time", async () => {
+    const before = await machineCpu();
+    const end = Date.now() + 300;
+    while (Date.now() < end);
+    const after = await machineCpu();
+    expect(before).not.toBeNull();
+    const busy = after!.totalMs - after!.idleMs - (before!.totalMs - before!.idleMs);
+    // At least most of the 300 ms this thread spun (the tick counts are coarse: 10 ms).
+    expect(busy).toBeGreaterThan(200);
   });
 });

@@ -67,3 +67,32 @@ export async function processTreeCpu(rootPid: number): Promise<ProcessTreeCpu | 
     return null;
   }
 }
+
+/** The whole machine's CPU time since boot, summed over its cores, from /proc/stat's first line (ms). */
+export interface MachineCpu {
+  /** every core's time, busy or not */
+  totalMs: number;
+  /** idle and waiting on I/O */
+  idleMs: number;
+  /** taken by the hypervisor for other guests: time this machine wanted a core and had none */
+  stealMs: number;
+}
+
+/**
+ * Parses /proc/stat's `cpu` line: user nice system idle iowait irq softirq steal (guest time is already in user).
+ * The cores are shared by Tandem, its PostgreSQL, this bench and whatever else runs: the share left idle during a
+ * window says whether a slow row was the server's own doing or a machine with no CPU to spare.
+ */
+export function parseMachineCpu(procStat: string): MachineCpu | null {
+  const line = procStat.split('\n').find((l) => l.startsWith('cpu '));
+  if (!line) return null;
+  const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  if (ticks.length < 8 || ticks.some((t) => !Number.isFinite(t))) return null;
+  const ms = (t: number) => (t * 1000) / CLOCK_TICKS_PER_SECOND;
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = ticks as [number, number, number, number, number, number, number, number];
+  return { totalMs: ms(user + nice + system + idle + iowait + irq + softirq + steal), idleMs: ms(idle + iowait), stealMs: ms(steal) };
+}
+
+export async function machineCpu(): Promise<MachineCpu | null> {
+  return parseMachineCpu(await readFile('/proc/stat', 'utf8').catch(() => ''));
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { INTERNAL_CONTEXT_HEADER, issueAccessToken, type Permission, ROLE_PERMISSIONS, signInternalContext } from '@tandem/platform';
 import { keepAlivePoster, type LoadResult, percentile, runLoad } from './load-runner.js';
-import type { ProcessTreeCpu } from './process-cpu.js';
+import { type MachineCpu, machineCpu, type ProcessTreeCpu } from './process-cpu.js';
 
 /**
  * The analysts' workflow under load, through the gateway of a running
@@ -42,6 +42,10 @@ export interface DecisionCpu {
   postgresMs: number;
   /** PostgreSQL processes that appeared during the windows: connections the pools opened while decisions waited (at least: one that came and went inside a window is missed). */
   backendsStarted: number;
+  /** This process's CPU (the callers): on the same cores as the server, so part of what the server competes with. */
+  benchMs: number;
+  /** The whole machine over the windows, every core (see MachineCpu): null where /proc/stat is not readable. */
+  machine: { totalMs: number; idleMs: number; stealMs: number } | null;
 }
 
 export interface WorkflowBenchResult {
@@ -146,6 +150,14 @@ export async function drainWork<T>(
  * answers the same calls over a longer time, whether or not it reached the
  * cap.
  */
+/** ", the machine N% idle (M% stolen)" over a window, or nothing where /proc/stat is unreadable. */
+function idleShare(before: MachineCpu | null, after: MachineCpu | null): string {
+  if (!before || !after || after.totalMs <= before.totalMs) return '';
+  const total = after.totalMs - before.totalMs;
+  const pct = (ms: number) => `${((ms / total) * 100).toFixed(0)}%`;
+  return `, the machine ${pct(after.idleMs - before.idleMs)} idle (${pct(after.stealMs - before.stealMs)} stolen)`;
+}
+
 export async function paceWork<T>(
   items: readonly T[],
   ratePerSecond: number,
@@ -460,23 +472,34 @@ export async function runWorkflowBench(opts: WorkflowBenchOptions): Promise<Work
     run: (started: StartedCase[]) => Promise<{ latencies: number[]; errors: number; seconds: number }>,
   ) => {
     const windows: { latencies: number[]; errors: number; seconds: number }[] = [];
-    const cpu: DecisionCpu = { row, decisions: 0, seconds: 0, tandemMs: 0, postgresMs: 0, backendsStarted: 0 };
+    const cpu: DecisionCpu = { row, decisions: 0, seconds: 0, tandemMs: 0, postgresMs: 0, backendsStarted: 0, benchMs: 0, machine: null };
     for (let round = 0; round < DECISION_ROUNDS && windows.reduce((s, w) => s + w.seconds, 0) < opts.seconds; round++) {
       const started = await startCases();
       if (!started.length) break;
       await settle(`preparing ${label} round ${round + 1}`);
       opts.log(`${label} decision round ${round + 1}: ${started.length} cases started by ${deciders.length} analysts`);
       const before = await opts.serverCpu?.();
+      const machineBefore = await machineCpu();
+      const benchBefore = process.cpuUsage();
       opts.mark?.(`decisions-${label}-${round + 1}:start`);
       const window = await run(started);
       windows.push(window);
       opts.mark?.(`decisions-${label}-${round + 1}:end`);
+      const bench = process.cpuUsage(benchBefore);
+      const machineAfter = await machineCpu();
       // Each window on its own, so a miss in the row can be laid against what else happened then (autovacuum, the machine).
       const sorted = [...window.latencies].sort((a, b) => a - b);
       opts.log(
-        `${label} decision round ${round + 1}: p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, max ${(sorted.at(-1) ?? Number.NaN).toFixed(1)} ms over ${sorted.length} decisions in ${window.seconds.toFixed(1)} s, ended ${new Date().toISOString()}`,
+        `${label} decision round ${round + 1}: p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, max ${(sorted.at(-1) ?? Number.NaN).toFixed(1)} ms over ${sorted.length} decisions in ${window.seconds.toFixed(1)} s, ended ${new Date().toISOString()}${idleShare(machineBefore, machineAfter)}`,
       );
       const after = await opts.serverCpu?.();
+      cpu.benchMs += (bench.user + bench.system) / 1000;
+      if (machineBefore && machineAfter) {
+        cpu.machine ??= { totalMs: 0, idleMs: 0, stealMs: 0 };
+        cpu.machine.totalMs += machineAfter.totalMs - machineBefore.totalMs;
+        cpu.machine.idleMs += machineAfter.idleMs - machineBefore.idleMs;
+        cpu.machine.stealMs += machineAfter.stealMs - machineBefore.stealMs;
+      }
       if (before && after) {
         cpu.decisions += window.latencies.length;
         cpu.seconds += window.seconds;
