@@ -32,7 +32,6 @@ interface OutboxRow {
   request_id: string | null;
   created_at: Date;
   attempts: number;
-  published_at: Date | null;
 }
 
 describe('outbox rows recorded in a transaction, written at its flush', () => {
@@ -61,7 +60,7 @@ describe('outbox rows recorded in a transaction, written at its flush', () => {
   const outbox = async (ids: string[]) =>
     (
       await observer.query<OutboxRow>(
-        'SELECT id, type, tenant_id, source, payload, request_id, created_at, attempts, published_at FROM staging.outbox_events WHERE id = ANY($1::uuid[]) ORDER BY seq',
+        'SELECT id, type, tenant_id, source, payload, request_id, created_at, attempts FROM staging.outbox_events WHERE id = ANY($1::uuid[]) ORDER BY seq',
         [ids],
       )
     ).rows;
@@ -97,7 +96,6 @@ describe('outbox rows recorded in a transaction, written at its flush', () => {
         payload: e.payload,
         request_id: e.requestId ?? null,
         attempts: 0,
-        published_at: null,
       });
       expect(row.created_at.toISOString()).toBe(e.occurredAt);
     }

@@ -12,11 +12,11 @@ import { sendWithNextStatement } from './deferred-statements.js';
  * its own record.
  *
  * Only for work that is done again when it is lost:
- * - the outbox relay's pass: a lost `published_at` mark means the events go
- *   out again, and consumers absorb the duplicates in their inboxes;
- * - a consumer's transaction when the mark that ends its event's delivery is
+ * - the outbox relay's pass: a lost delete of the delivered rows means the
+ *   events go out again, and consumers absorb the duplicates in their inboxes;
+ * - a consumer's transaction when the delete that ends its event's delivery is
  *   written after it in the same PostgreSQL (the in-process bus): a lost
- *   consumer commit takes the relay's mark with it, so the event is delivered
+ *   consumer commit takes the relay's delete with it, so the event is delivered
  *   again. On Redis the acknowledgement goes to Redis, which PostgreSQL's
  *   crash does not roll back, so consumers there commit durably.
  * Never for what a caller is told succeeded (a request's transaction).

@@ -7,7 +7,7 @@ import { type EntityManager, MikroORM, type Options, UniqueConstraintViolationEx
 import pg from 'pg';
 import { DEFAULT_DATABASE_POOL_IDLE_SECONDS, DEFAULT_DATABASE_POOL_SIZE } from '../config/config.js';
 import { outboxStaging } from '../events/outbox-staging.js';
-import { OutboxEvent, PlatformTablesMigration, ProcessedEvent } from '../events/outbox-tables.js';
+import { OutboxDeletesDeliveredMigration, OutboxEvent, PlatformTablesMigration, ProcessedEvent } from '../events/outbox-tables.js';
 import { createLogger } from '../logging/logger.js';
 import { giveBackgroundItsOwnPool, splitPoolSize } from './background-pool.js';
 import { deferStatementsOnPool } from './deferred-statements.js';
@@ -85,7 +85,11 @@ export async function openSubgraphDatabase(opts: SubgraphDatabaseOptions): Promi
       allOrNothing: true,
       snapshot: false,
       silent: true,
-      migrationsList: [{ name: '0000_platform_tables', class: PlatformTablesMigration }, ...opts.migrations],
+      migrationsList: [
+        { name: '0000_platform_tables', class: PlatformTablesMigration },
+        { name: '0000_platform_tables_outbox_deletes_delivered', class: OutboxDeletesDeliveredMigration },
+        ...opts.migrations,
+      ],
     },
   };
   const orm = await MikroORM.init(config);

@@ -17,7 +17,7 @@ function headStart(work: Promise<unknown>[]): Promise<unknown> {
 
 /**
  * The single-process default. Delivery resolves only when every consumer
- * group has handled the events, so the relay marks an outbox row published
+ * group has handled the events, so the relay deletes an outbox row as published
  * only after its effects are durable; if a group fails, the relay retries
  * later (groups that succeeded dedupe on redelivery).
  */

@@ -1,13 +1,13 @@
-import { Entity, PrimaryKey, Property, Index } from '@mikro-orm/decorators/legacy';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Migration } from '@mikro-orm/migrations';
 
 /**
  * Transactional outbox: a domain change and the events it causes commit in
- * one transaction; the relay publishes them afterwards. An event is never
- * published for a change that rolled back, and never lost for one that committed.
+ * one transaction; the relay publishes them afterwards and deletes what was
+ * delivered. An event is never published for a change that rolled back, and
+ * never lost for one that committed. The table holds only what is still to publish.
  */
 @Entity({ tableName: 'outbox_events' })
-@Index({ properties: ['publishedAt', 'createdAt'] })
 export class OutboxEvent {
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -29,9 +29,6 @@ export class OutboxEvent {
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
-
-  @Property({ type: 'timestamptz', nullable: true })
-  publishedAt?: Date;
 
   @Property({ type: 'integer' })
   attempts = 0;
@@ -77,5 +74,19 @@ export class PlatformTablesMigration extends Migration {
       processed_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (consumer, event_id)
     )`);
+  }
+}
+
+/**
+ * The relay deletes a row once its event is delivered, instead of marking it published: the table held every event
+ * ever made, and each mark wrote a whole new row version (payload and all) to the WAL. Published rows go; the relay
+ * finds what is due by `seq` alone.
+ */
+export class OutboxDeletesDeliveredMigration extends Migration {
+  override up(): void {
+    this.addSql('DELETE FROM outbox_events WHERE published_at IS NOT NULL');
+    // Drops outbox_events_unpublished_idx with it: its predicate names the column.
+    this.addSql('ALTER TABLE outbox_events DROP COLUMN published_at');
+    this.addSql('CREATE INDEX outbox_events_seq_idx ON outbox_events (seq)');
   }
 }

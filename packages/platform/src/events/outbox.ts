@@ -16,7 +16,7 @@ export { outboxStaging, recordEvent } from './outbox-staging.js';
 const log = createLogger('outbox');
 
 /**
- * Publishes committed outbox rows. Woken right after a flush that staged
+ * Publishes committed outbox rows, and deletes each once delivered. Woken right after a flush that staged
  * events, and by a slow poll as a safety net (a crash between commit and
  * publish, or a failed publish). Rows are claimed with FOR UPDATE SKIP LOCKED
  * so several processes of one subgraph can relay side by side.
@@ -104,9 +104,9 @@ export class OutboxRelay {
   async relayBatch(): Promise<number> {
     const em = this.orm.em.fork();
     return em.transactional(async (tx) => {
-      // A lost mark only sends the batch again (consumers dedupe): no need to wait for the flush.
+      // A lost delete only sends the batch again (consumers dedupe): no need to wait for the flush.
       await commitLazily(tx);
-      // Prepared, as are the mark and the inbox's insert: they run for every event, and were planned every time.
+      // Prepared, as are the delete and the inbox's insert: they run for every event, and were planned every time.
       const rows = await executePrepared<{
         id: string;
         type: string;
@@ -119,7 +119,7 @@ export class OutboxRelay {
       }>(
         tx,
         `SELECT id, type, tenant_id, source, payload, request_id, created_at, attempts FROM ${this.table}
-         WHERE published_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+         WHERE next_attempt_at IS NULL OR next_attempt_at <= now()
          ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.batchSize],
       );
@@ -133,15 +133,16 @@ export class OutboxRelay {
         payload: r.payload,
         requestId: r.request_id ?? undefined,
       }));
-      // The whole batch in one delivery and one UPDATE: consumers work through it side by side instead of
+      // The whole batch in one delivery and one DELETE: consumers work through it side by side instead of
       // the relay waiting on every event's slowest consumer, and the relay pays one round trip, not one per row.
       const { delivered, error } = await this.bus.publishBatch(envelopes);
       if (delivered > 0) {
         const ids = rows.slice(0, delivered).map((r) => r.id);
-        // Nothing reads its answer: it travels with the commit.
-        await sendWithNextStatement(() =>
-          executePrepared(tx, `UPDATE ${this.table} SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])`, [uuidArray(ids)]),
-        );
+        // A delivered event leaves the outbox: the table holds only what is still to publish, instead of growing by every
+        // event ever made, and a delete writes a fraction of the WAL an update writing a new row version does. What was
+        // delivered is kept where it took effect: the consumers' inboxes and the audit trail. Nothing reads the answer:
+        // it travels with the commit.
+        await sendWithNextStatement(() => executePrepared(tx, `DELETE FROM ${this.table} WHERE id = ANY($1::uuid[])`, [uuidArray(ids)]));
       }
       const failed = rows[delivered];
       if (error && failed) {
