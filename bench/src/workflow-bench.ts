@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { INTERNAL_CONTEXT_HEADER, issueAccessToken, type Permission, ROLE_PERMISSIONS, signInternalContext } from '@tandem/platform';
 import { keepAlivePoster, type LoadResult, percentile, runLoad } from './load-runner.js';
 import { type MachineCpu, machineCpu, type ProcessTreeCpu } from './process-cpu.js';
+import { describeServerPercentiles, operationBuckets, serverPercentiles } from './server-latency.js';
 
 /**
  * The analysts' workflow under load, through the gateway of a running
@@ -92,7 +93,8 @@ const LISTING_VARIABLES = { filter: OPEN_FILTER, first: 25, orderBy: 'PRIORITY_D
 const SUBMIT = 'mutation($i: SubmitApplicationInput!) { submitApplication(input: $i) { application { id } } }';
 const PICK = 'mutation { pickNextCase { id application { id scoring { modelRecommendation } } } }';
 const START = 'mutation($id: ID!) { startReview(entryId: $id) { id status } }';
-const DECIDE = 'mutation($in: SubmitDecisionInput!) { submitDecision(input: $in) { decision { id } } }';
+// Named, so the server's own latency histogram for it can be told apart (see server-latency.ts).
+const DECIDE = 'mutation BenchDecide($in: SubmitDecisionInput!) { submitDecision(input: $in) { decision { id } } }';
 const ACTIVE_CASE_CAP = 5;
 /** Rounds of each decision row (closed loop, then open loop), each deciding every case its analysts started. */
 const DECISION_ROUNDS = 3;
@@ -466,6 +468,11 @@ export async function runWorkflowBench(opts: WorkflowBenchOptions): Promise<Work
     return false;
   };
   const decisionCpu: DecisionCpu[] = [];
+  // The server's own histogram of the decisions, per service (null when /metrics does not answer).
+  const operationLatencies = () =>
+    fetch(`${opts.baseUrl}/metrics`)
+      .then(async (r) => (r.ok ? operationBuckets(await r.text(), 'BenchDecide') : null))
+      .catch(() => null);
   const decisionRounds = async (
     label: string,
     row: string,
@@ -480,6 +487,7 @@ export async function runWorkflowBench(opts: WorkflowBenchOptions): Promise<Work
       opts.log(`${label} decision round ${round + 1}: ${started.length} cases started by ${deciders.length} analysts`);
       const before = await opts.serverCpu?.();
       const machineBefore = await machineCpu();
+      const serverBefore = await operationLatencies();
       const benchBefore = process.cpuUsage();
       opts.mark?.(`decisions-${label}-${round + 1}:start`);
       const window = await run(started);
@@ -487,10 +495,12 @@ export async function runWorkflowBench(opts: WorkflowBenchOptions): Promise<Work
       opts.mark?.(`decisions-${label}-${round + 1}:end`);
       const bench = process.cpuUsage(benchBefore);
       const machineAfter = await machineCpu();
+      const serverAfter = await operationLatencies();
+      const inServer = serverBefore && serverAfter ? describeServerPercentiles(serverPercentiles(serverBefore, serverAfter, 95), 95) : '';
       // Each window on its own, so a miss in the row can be laid against what else happened then (autovacuum, the machine).
       const sorted = [...window.latencies].sort((a, b) => a - b);
       opts.log(
-        `${label} decision round ${round + 1}: p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, max ${(sorted.at(-1) ?? Number.NaN).toFixed(1)} ms over ${sorted.length} decisions in ${window.seconds.toFixed(1)} s, ended ${new Date().toISOString()}${idleShare(machineBefore, machineAfter)}`,
+        `${label} decision round ${round + 1}: p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, max ${(sorted.at(-1) ?? Number.NaN).toFixed(1)} ms over ${sorted.length} decisions in ${window.seconds.toFixed(1)} s, ended ${new Date().toISOString()}${inServer}${idleShare(machineBefore, machineAfter)}`,
       );
       const after = await opts.serverCpu?.();
       cpu.benchMs += (bench.user + bench.system) / 1000;
