@@ -8,6 +8,8 @@ const scrape = (gateway: number[], decisions: number[]) => {
     lines.push(`tandem_graphql_operation_seconds_bucket{le="${le}",service="gateway",operation="BenchDecide",type="mutation"} ${gateway[i]}`);
     lines.push(`tandem_graphql_operation_seconds_bucket{le="${le}",service="decisions",operation="BenchDecide__decisions__0",type="mutation"} ${decisions[i]}`);
     lines.push(`tandem_graphql_operation_seconds_bucket{le="${le}",service="queue",operation="ReviewQueue",type="query"} 999`);
+    lines.push(`tandem_http_request_seconds_bucket{le="${le}",service="gateway",answered_by="graphql"} ${gateway[i]! * 2}`);
+    lines.push(`tandem_http_request_seconds_bucket{le="${le}",service="gateway",answered_by="admission"} 999`);
   });
   lines.push('tandem_graphql_operation_seconds_count{service="gateway",operation="BenchDecide",type="mutation"} 1');
   return lines.join('\n');
@@ -16,8 +18,10 @@ const scrape = (gateway: number[], decisions: number[]) => {
 describe('server-side latency from the operation histogram', () => {
   it('reads the cumulative buckets of one operation per service, and nothing else', () => {
     const buckets = operationBuckets(scrape([1, 2, 3, 4], [5, 6, 7, 8]), 'BenchDecide');
-    expect([...buckets.keys()].sort()).toEqual(['decisions', 'gateway']);
+    expect([...buckets.keys()].sort()).toEqual(['decisions', 'gateway', 'gateway HTTP']);
     expect(buckets.get('gateway')!.get(0.025)).toBe(2);
+    // The host's requests the pipeline answered; not those admission answered.
+    expect(buckets.get('gateway HTTP')!.get(0.025)).toBe(4);
     expect(buckets.get('decisions')!.get(Number.POSITIVE_INFINITY)).toBe(8);
   });
 
@@ -29,11 +33,13 @@ describe('server-side latency from the operation histogram', () => {
     expect(p95).toEqual([
       { service: 'decisions', count: 100, atMostMs: 5 },
       { service: 'gateway', count: 100, atMostMs: 100 },
+      { service: 'gateway HTTP', count: 200, atMostMs: 100 },
     ]);
-    expect(describeServerPercentiles(p95, 95)).toBe(', in the server p95 ≤ 5 ms in decisions, ≤ 100 ms in gateway');
+    expect(describeServerPercentiles(p95, 95)).toBe(', in the server p95 ≤ 5 ms in decisions, ≤ 100 ms in gateway, ≤ 100 ms in gateway HTTP');
     // Above the last finite bound.
     expect(serverPercentiles(before, operationBuckets(scrape([10, 10, 10, 20], [0, 0, 0, 0]), 'BenchDecide'), 95)).toEqual([
       { service: 'gateway', count: 10, atMostMs: Number.POSITIVE_INFINITY },
+      { service: 'gateway HTTP', count: 20, atMostMs: Number.POSITIVE_INFINITY },
     ]);
     expect(describeServerPercentiles([], 95)).toBe('');
   });

@@ -1,32 +1,46 @@
 /**
  * What the server itself measured for the bench's own operation during a window, from its Prometheus
- * histogram `tandem_graphql_operation_seconds` (recorded by every Apollo server, the gateway's and each
- * subgraph's, from request start to response). Laid beside the latency the callers saw, it says whether a
- * slow window was spent inside the GraphQL pipeline or before and after it (accepting and reading the
- * request, writing the answer, the callers' own event loop).
+ * histograms: `tandem_graphql_operation_seconds` (every Apollo pipeline, the gateway's and each subgraph's,
+ * from request start to response) and `tandem_http_request_seconds` (the gateway's HTTP host, from the
+ * request's arrival to the end of its answer). Laid beside the latency the callers saw, they say whether a
+ * slow window went inside the pipelines, in the host around them (reading the body, admission, the context,
+ * writing), or outside the server's sight (the kernel's queues, the callers' own event loop).
  */
 
-const SERIES = 'tandem_graphql_operation_seconds_bucket';
-
-/** Per service, the cumulative count per bucket bound (seconds; Infinity for +Inf) of the operations whose name starts with `operation`. */
+/** Per series kept, the cumulative count per bucket bound (seconds; Infinity for +Inf). */
 export type OperationBuckets = Map<string, Map<number, number>>;
 
-export function operationBuckets(metrics: string, operation: string): OperationBuckets {
+/** The buckets of one histogram's series, each kept under the name `keyOf` gives its labels (null: skipped); series with one name are summed. */
+export function histogramBuckets(metrics: string, histogram: string, keyOf: (labels: Record<string, string>) => string | null): OperationBuckets {
+  const series = `${histogram}_bucket`;
   const out: OperationBuckets = new Map();
   for (const line of metrics.split('\n')) {
-    if (!line.startsWith(`${SERIES}{`)) continue;
+    if (!line.startsWith(`${series}{`)) continue;
     const close = line.lastIndexOf('}');
-    const labels = Object.fromEntries([...line.slice(SERIES.length + 1, close).matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
-    if (!labels.operation?.startsWith(operation) || !labels.service || !labels.le) continue;
+    const labels = Object.fromEntries([...line.slice(series.length + 1, close).matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1]!, m[2]!]));
+    const key = labels.le ? keyOf(labels) : null;
+    if (key === null) continue;
     const le = labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(labels.le);
     const count = Number(line.slice(close + 1).trim());
     if (!Number.isFinite(count) || Number.isNaN(le)) continue;
-    const service = out.get(labels.service) ?? new Map<number, number>();
-    // Several operation names with one prefix (the gateway's, a subgraph's generated fetch names): summed.
-    service.set(le, (service.get(le) ?? 0) + count);
-    out.set(labels.service, service);
+    const buckets = out.get(key) ?? new Map<number, number>();
+    buckets.set(le, (buckets.get(le) ?? 0) + count);
+    out.set(key, buckets);
   }
   return out;
+}
+
+/**
+ * Per service, the operations whose name starts with `operation` (the gateway's, and a subgraph's generated
+ * fetch names), from request start to response in each Apollo pipeline; and the gateway's HTTP host's whole
+ * time for the /graphql requests the pipeline answered (`tandem_http_request_seconds`), as "gateway HTTP".
+ */
+export function operationBuckets(metrics: string, operation: string): OperationBuckets {
+  const pipelines = histogramBuckets(metrics, 'tandem_graphql_operation_seconds', (l) => (l.operation?.startsWith(operation) && l.service ? l.service : null));
+  const host = histogramBuckets(metrics, 'tandem_http_request_seconds', (l) =>
+    l.service === 'gateway' && l.answered_by === 'graphql' ? 'gateway HTTP' : null,
+  );
+  return new Map([...pipelines, ...host]);
 }
 
 export interface ServerPercentile {

@@ -170,6 +170,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const answerFromCache = cachedAnswer(responseCache, (req) => callerOf(req).catch(() => null));
   const server: Server = createHttpHost<GatewayContext>({
     apollo,
+    service: 'gateway',
     maxBodyBytes: security.maxBodyBytes,
     admit: async (req, body) => {
       const admission = await admitted(req, body);

@@ -190,6 +190,7 @@ export async function startSubgraph<S>(
 
   const hostOptions: HttpHostOptions<SubgraphContext, RequestHeaders> = {
     apollo,
+    service: module.name,
     ready: async () => orm.isConnected(),
     context: async (req) => {
       const token = req.headers[INTERNAL_CONTEXT_HEADER];

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { ApolloServer, BaseContext } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import { createLogger } from '../logging/logger.js';
-import { metricsRegistry } from './metrics.js';
+import { httpRequestDuration, metricsRegistry } from './metrics.js';
 
 const log = createLogger('http');
 
@@ -29,6 +29,8 @@ export interface HttpHostOptions<C extends BaseContext, Req extends RequestHeade
    * (a rate limit, an unknown document id) or passes a rewritten body on.
    */
   admit?: (req: IncomingMessage, body: unknown) => Promise<Admission>;
+  /** Names this host's /graphql requests in `tandem_http_request_seconds`; unnamed hosts are not timed. */
+  service?: string;
 }
 
 export type Admission =
@@ -71,9 +73,21 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer 
  * MAX_BODY_BYTES, health/readiness/metrics beside /graphql. Used by every
  * subgraph and by the gateway, so they all answer the same way.
  */
+/** Who answered a timed request; a request answered before admission or the pipeline counts as the host's. */
+const answeredBy = new WeakMap<ServerResponse, 'graphql' | 'admission'>();
+
+function timeRequest(service: string, res: ServerResponse): void {
+  const start = process.hrtime.bigint();
+  // 'finish': the whole answer was handed to the OS. A connection closed before that records nothing.
+  res.once('finish', () => {
+    httpRequestDuration.observe({ service, answered_by: answeredBy.get(res) ?? 'host' }, Number(process.hrtime.bigint() - start) / 1e9);
+  });
+}
+
 export function createHttpHost<C extends BaseContext>(opts: HttpHostOptions<C>): Server {
   const maxBodyBytes = opts.maxBodyBytes ?? MAX_BODY_BYTES;
   return createServer((req, res) => {
+    if (opts.service && req.url?.startsWith('/graphql')) timeRequest(opts.service, res);
     void handle(req, res).catch((err) => {
       log.error({ err }, 'unhandled HTTP error');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
@@ -117,6 +131,7 @@ export function createHttpHost<C extends BaseContext>(opts: HttpHostOptions<C>):
     }
     if (opts.admit) {
       const admission = await opts.admit(req, parsed);
+      if (admission.kind !== 'pass') answeredBy.set(res, 'admission');
       if (admission.kind === 'refuse') return sendJson(res, admission.status, admission.body, admission.headers);
       if (admission.kind === 'answer') {
         res.writeHead(admission.status, { ...admission.headers, 'content-length': Buffer.byteLength(admission.text) });
@@ -124,6 +139,7 @@ export function createHttpHost<C extends BaseContext>(opts: HttpHostOptions<C>):
       }
       parsed = admission.body;
     }
+    answeredBy.set(res, 'graphql');
     const response = await opts.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body: parsed },
       context: () => opts.context(req),
