@@ -22,7 +22,8 @@ export const httpRequestDuration = new Histogram({
   name: 'tandem_http_request_seconds',
   help: 'A /graphql request from its arrival at the HTTP host to the end of its answer, by service and by what answered it (graphql: the pipeline; admission: a refusal or the response cache before it; host: a body refused before either)',
   labelNames: ['service', 'answered_by'] as const,
-  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  // Finer around 30 ms, the decisions' p95 target: the share under it is read off a bound, not guessed between 25 and 50.
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5],
   registers: [metricsRegistry],
 });
 
