@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { INTERNAL_CONTEXT_HEADER, issueAccessToken, type Permission, ROLE_PERMISSIONS, signInternalContext } from '@tandem/platform';
 import { keepAlivePoster, type LoadResult, percentile, runLoad } from './load-runner.js';
 import { type MachineCpu, machineCpu, type ProcessTreeCpu } from './process-cpu.js';
@@ -152,6 +153,28 @@ export async function drainWork<T>(
  * answers the same calls over a longer time, whether or not it reached the
  * cap.
  */
+/**
+ * This process's own stalls over a window: its callers' latency counts from each call's slot, so a pause here
+ * (a collection of the bench's heap, say) reads as the server's slowness. The longest event-loop delay and the
+ * collector's pauses in total.
+ */
+function watchCallersLoop(): { stop(): { maxDelayMs: number; gcMs: number } } {
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  let gcMs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMs += entry.duration;
+  });
+  gc.observe({ entryTypes: ['gc'] });
+  delay.enable();
+  return {
+    stop() {
+      delay.disable();
+      gc.disconnect();
+      return { maxDelayMs: delay.max / 1e6, gcMs };
+    },
+  };
+}
+
 /** ", the machine N% idle (M% stolen)" over a window, or nothing where /proc/stat is unreadable. */
 function idleShare(before: MachineCpu | null, after: MachineCpu | null): string {
   if (!before || !after || after.totalMs <= before.totalMs) return '';
@@ -488,19 +511,21 @@ export async function runWorkflowBench(opts: WorkflowBenchOptions): Promise<Work
       const before = await opts.serverCpu?.();
       const machineBefore = await machineCpu();
       const serverBefore = await operationLatencies();
+      const callersLoop = watchCallersLoop();
       const benchBefore = process.cpuUsage();
       opts.mark?.(`decisions-${label}-${round + 1}:start`);
       const window = await run(started);
       windows.push(window);
       opts.mark?.(`decisions-${label}-${round + 1}:end`);
       const bench = process.cpuUsage(benchBefore);
+      const callers = callersLoop.stop();
       const machineAfter = await machineCpu();
       const serverAfter = await operationLatencies();
       const inServer = serverBefore && serverAfter ? describeServerPercentiles(serverPercentiles(serverBefore, serverAfter, 95), 95) : '';
       // Each window on its own, so a miss in the row can be laid against what else happened then (autovacuum, the machine).
       const sorted = [...window.latencies].sort((a, b) => a - b);
       opts.log(
-        `${label} decision round ${round + 1}: p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, max ${(sorted.at(-1) ?? Number.NaN).toFixed(1)} ms over ${sorted.length} decisions in ${window.seconds.toFixed(1)} s, ended ${new Date().toISOString()}${inServer}${idleShare(machineBefore, machineAfter)}`,
+        `${label} decision round ${round + 1}: p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, max ${(sorted.at(-1) ?? Number.NaN).toFixed(1)} ms over ${sorted.length} decisions in ${window.seconds.toFixed(1)} s, ended ${new Date().toISOString()}${inServer}, the callers' own event loop delayed up to ${callers.maxDelayMs.toFixed(0)} ms (${callers.gcMs.toFixed(0)} ms of GC pauses)${idleShare(machineBefore, machineAfter)}`,
       );
       const after = await opts.serverCpu?.();
       cpu.benchMs += (bench.user + bench.system) / 1000;
