@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { machineCpu, parseMachineCpu, parseProcStat, processTreeCpu, treeCpu } from './process-cpu.js';
+import { machineCpu, machineCpuSpent, parseMachineCpu, parseProcStat, processTreeCpu, treeCpu } from './process-cpu.js';
 
 describe('process tree CPU', () => {
   it('reads parent and utime + stime from a stat line whose command holds spaces and parentheses', () => {
@@ -49,7 +49,8 @@ describe('process tree CPU', () => {
     while (Date.now() < end);
     const after = await machineCpu();
     expect(before).not.toBeNull();
-    const busy = after!.totalMs - after!.idleMs - (before!.totalMs - before!.idleMs);
+    const spent = machineCpuSpent(before, after)!;
+    const busy = spent.totalMs - spent.idleMs;
     // At least most of the 300 ms this thread spun (the tick counts are coarse: 10 ms).
     expect(busy).toBeGreaterThan(200);
   });

@@ -96,3 +96,9 @@ export function parseMachineCpu(procStat: string): MachineCpu | null {
 export async function machineCpu(): Promise<MachineCpu | null> {
   return parseMachineCpu(await readFile('/proc/stat', 'utf8').catch(() => ''));
 }
+
+/** What the machine spent between two readings; null when either is missing. */
+export function machineCpuSpent(before: MachineCpu | null, after: MachineCpu | null): MachineCpu | null {
+  if (!before || !after) return null;
+  return { totalMs: after.totalMs - before.totalMs, idleMs: after.idleMs - before.idleMs, stealMs: after.stealMs - before.stealMs };
+}

@@ -65,7 +65,7 @@ export function serverPercentiles(before: OperationBuckets, after: OperationBuck
   return result.sort((a, b) => a.service.localeCompare(b.service));
 }
 
-/** ", in the server p95 ≤ 25 ms at the gateway, ≤ 10 ms in decisions" — or nothing when nothing was observed. */
+/** ", in the server p95 ≤ 10 ms in decisions, ≤ 25 ms in gateway" — or nothing when nothing was observed. */
 export function describeServerPercentiles(found: readonly ServerPercentile[], p: number): string {
   if (!found.length) return '';
   const bound = (ms: number) => (Number.isFinite(ms) ? `≤ ${ms} ms` : '> the last bucket');

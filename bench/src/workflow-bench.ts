@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { INTERNAL_CONTEXT_HEADER, issueAccessToken, type Permission, ROLE_PERMISSIONS, signInternalContext } from '@tandem/platform';
 import { keepAlivePoster, type LoadResult, percentile, runLoad } from './load-runner.js';
-import { type MachineCpu, machineCpu, type ProcessTreeCpu } from './process-cpu.js';
+import { type MachineCpu, machineCpu, machineCpuSpent, type ProcessTreeCpu } from './process-cpu.js';
 import { describeServerPercentiles, operationBuckets, serverPercentiles } from './server-latency.js';
 
 /**
@@ -46,8 +46,8 @@ export interface DecisionCpu {
   backendsStarted: number;
   /** This process's CPU (the callers): on the same cores as the server, so part of what the server competes with. */
   benchMs: number;
-  /** The whole machine over the windows, every core (see MachineCpu): null where /proc/stat is not readable. */
-  machine: { totalMs: number; idleMs: number; stealMs: number } | null;
+  /** The whole machine over the windows, every core: null where /proc/stat is not readable. */
+  machine: MachineCpu | null;
 }
 
 export interface WorkflowBenchResult {
@@ -142,18 +142,6 @@ export async function drainWork<T>(
 }
 
 /**
- * Sends `items` at a fixed rate, open loop: each call starts on its schedule
- * whether or not the earlier ones have answered, as independent callers
- * arrive (a closed loop of N callers only measures N / latency). At most
- * `maxInFlight` are outstanding, so an overloaded server is not buried; a
- * call held back for a free slot starts late, and its latency counts from
- * its scheduled start, so the wait is the server's (no coordinated
- * omission). Throughput is the rate of answers, from the first to the
- * last: a server that keeps up answers at `rate`; one that falls behind
- * answers the same calls over a longer time, whether or not it reached the
- * cap.
- */
-/**
  * This process's own stalls over a window: its callers' latency counts from each call's slot, so a pause here
  * (a collection of the bench's heap, say) reads as the server's slowness. The longest event-loop delay and the
  * collector's pauses in total.
@@ -176,13 +164,24 @@ function watchCallersLoop(): { stop(): { maxDelayMs: number; gcMs: number } } {
 }
 
 /** ", the machine N% idle (M% stolen)" over a window, or nothing where /proc/stat is unreadable. */
-function idleShare(before: MachineCpu | null, after: MachineCpu | null): string {
-  if (!before || !after || after.totalMs <= before.totalMs) return '';
-  const total = after.totalMs - before.totalMs;
-  const pct = (ms: number) => `${((ms / total) * 100).toFixed(0)}%`;
-  return `, the machine ${pct(after.idleMs - before.idleMs)} idle (${pct(after.stealMs - before.stealMs)} stolen)`;
+function idleShare(spent: MachineCpu | null): string {
+  if (!spent || spent.totalMs <= 0) return '';
+  const pct = (ms: number) => `${((ms / spent.totalMs) * 100).toFixed(0)}%`;
+  return `, the machine ${pct(spent.idleMs)} idle (${pct(spent.stealMs)} stolen)`;
 }
 
+/**
+ * Sends `items` at a fixed rate, open loop: each call starts on its schedule
+ * whether or not the earlier ones have answered, as independent callers
+ * arrive (a closed loop of N callers only measures N / latency). At most
+ * `maxInFlight` are outstanding, so an overloaded server is not buried; a
+ * call held back for a free slot starts late, and its latency counts from
+ * its scheduled start, so the wait is the server's (no coordinated
+ * omission). Throughput is the rate of answers, from the first to the
+ * last: a server that keeps up answers at `rate`; one that falls behind
+ * answers the same calls over a longer time, whether or not it reached the
+ * cap.
+ */
 export async function paceWork<T>(
   items: readonly T[],
   ratePerSecond: number,
@@ -519,21 +518,21 @@ export async function runWorkflowBench(opts: WorkflowBenchOptions): Promise<Work
       opts.mark?.(`decisions-${label}-${round + 1}:end`);
       const bench = process.cpuUsage(benchBefore);
       const callers = callersLoop.stop();
-      const machineAfter = await machineCpu();
+      const machine = machineCpuSpent(machineBefore, await machineCpu());
       const serverAfter = await operationLatencies();
       const inServer = serverBefore && serverAfter ? describeServerPercentiles(serverPercentiles(serverBefore, serverAfter, 95), 95) : '';
       // Each window on its own, so a miss in the row can be laid against what else happened then (autovacuum, the machine).
       const sorted = [...window.latencies].sort((a, b) => a - b);
       opts.log(
-        `${label} decision round ${round + 1}: p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, max ${(sorted.at(-1) ?? Number.NaN).toFixed(1)} ms over ${sorted.length} decisions in ${window.seconds.toFixed(1)} s, ended ${new Date().toISOString()}${inServer}, the callers' own event loop delayed up to ${callers.maxDelayMs.toFixed(0)} ms (${callers.gcMs.toFixed(0)} ms of GC pauses)${idleShare(machineBefore, machineAfter)}`,
+        `${label} decision round ${round + 1}: p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, max ${(sorted.at(-1) ?? Number.NaN).toFixed(1)} ms over ${sorted.length} decisions in ${window.seconds.toFixed(1)} s, ended ${new Date().toISOString()}${inServer}, the callers' own event loop delayed up to ${callers.maxDelayMs.toFixed(0)} ms (${callers.gcMs.toFixed(0)} ms of GC pauses)${idleShare(machine)}`,
       );
       const after = await opts.serverCpu?.();
       cpu.benchMs += (bench.user + bench.system) / 1000;
-      if (machineBefore && machineAfter) {
+      if (machine) {
         cpu.machine ??= { totalMs: 0, idleMs: 0, stealMs: 0 };
-        cpu.machine.totalMs += machineAfter.totalMs - machineBefore.totalMs;
-        cpu.machine.idleMs += machineAfter.idleMs - machineBefore.idleMs;
-        cpu.machine.stealMs += machineAfter.stealMs - machineBefore.stealMs;
+        cpu.machine.totalMs += machine.totalMs;
+        cpu.machine.idleMs += machine.idleMs;
+        cpu.machine.stealMs += machine.stealMs;
       }
       if (before && after) {
         cpu.decisions += window.latencies.length;

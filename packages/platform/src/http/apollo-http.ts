@@ -68,11 +68,6 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer 
   return Buffer.concat(chunks);
 }
 
-/**
- * A small HTTP host for an Apollo Server: no framework, JSON bodies up to
- * MAX_BODY_BYTES, health/readiness/metrics beside /graphql. Used by every
- * subgraph and by the gateway, so they all answer the same way.
- */
 /** Who answered a timed request; a request answered before admission or the pipeline counts as the host's. */
 const answeredBy = new WeakMap<ServerResponse, 'graphql' | 'admission'>();
 
@@ -84,6 +79,11 @@ function timeRequest(service: string, res: ServerResponse): void {
   });
 }
 
+/**
+ * A small HTTP host for an Apollo Server: no framework, JSON bodies up to
+ * MAX_BODY_BYTES, health/readiness/metrics beside /graphql. Used by every
+ * subgraph and by the gateway, so they all answer the same way.
+ */
 export function createHttpHost<C extends BaseContext>(opts: HttpHostOptions<C>): Server {
   const maxBodyBytes = opts.maxBodyBytes ?? MAX_BODY_BYTES;
   return createServer((req, res) => {
