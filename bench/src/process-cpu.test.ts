@@ -1,6 +1,16 @@
 import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { machineCpu, machineCpuSpent, parseMachineCpu, parseProcStat, processTreeCpu, treeCpu } from './process-cpu.js';
+import {
+  descendantsWaitedMs,
+  machineCpu,
+  machineCpuSpent,
+  parseMachineCpu,
+  parseProcStat,
+  parseSchedstatWait,
+  processTreeCpu,
+  treeCpu,
+} from './process-cpu.js';
 
 describe('process tree CPU', () => {
   it('reads parent and utime + stime from a stat line whose command holds spaces and parentheses', () => {
@@ -17,7 +27,7 @@ describe('process tree CPU', () => {
       [13, { ppid: 11, cpuMs: 20 }], // backend
       [20, { ppid: 1, cpuMs: 999 }], // elsewhere
     ]);
-    expect(treeCpu(10, stats)).toEqual({ rootMs: 500, descendantsMs: 150, descendantPids: [11, 12, 13] });
+    expect(treeCpu(10, stats)).toEqual({ rootMs: 500, descendantsMs: 150, descendantPids: [11, 12, 13], runQueueWaitMs: null });
     expect(treeCpu(99, stats)).toBeNull();
   });
 
@@ -33,6 +43,42 @@ describe('process tree CPU', () => {
       expect(cpu!.descendantPids).toContain(child.pid);
     } finally {
       await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)));
+    }
+  });
+
+  it('reads the time a thread waited for a core from its schedstat line', () => {
+    expect(parseSchedstatWait('123456789 2500000 42\n')).toBe(2.5);
+    expect(parseSchedstatWait('')).toBeNull();
+  });
+
+  it('sums the waits of the processes present at both readings only', () => {
+    const before = new Map([
+      [11, 100],
+      [12, 50],
+      [13, 70],
+    ]); // 13 ends
+    const after = new Map([
+      [11, 130],
+      [12, 55],
+      [14, 400],
+    ]); // 14 is new: its whole life would read as this window
+    expect(descendantsWaitedMs(before, after)).toBe(35);
+  });
+
+  it('counts the time children spinning on more threads than there are cores waited for one', async () => {
+    // One spinner more than the cores: at any moment one of them is runnable and not running.
+    const spin = 'const end = Date.now() + 400; while (Date.now() < end);';
+    const children = Array.from({ length: availableParallelism() + 1 }, () => spawn(process.execPath, ['-e', spin], { stdio: 'ignore' }));
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const cpu = await processTreeCpu(process.pid);
+      expect(cpu?.runQueueWaitMs).not.toBeNull();
+      expect(cpu!.runQueueWaitMs!.rootMain).toBeGreaterThanOrEqual(0);
+      const waits = cpu!.runQueueWaitMs!.descendants;
+      expect(children.every((c) => waits.has(c.pid!))).toBe(true);
+      expect(descendantsWaitedMs(new Map(children.map((c) => [c.pid!, 0])), waits)).toBeGreaterThan(20);
+    } finally {
+      await Promise.all(children.map((c) => new Promise((r) => (c.exitCode === null ? c.once('exit', r) : r(null)))));
     }
   });
 

@@ -13,6 +13,17 @@ export interface ProcessTreeCpu {
   descendantsMs: number;
   /** Their pids: a pid seen after a window and not before it is a backend started within it (a new connection). */
   descendantPids: number[];
+  /**
+   * Time spent runnable but not running, waiting for a core (/proc/<pid>/schedstat, since each began): the
+   * root's main thread (the event loop), and each descendant's (by pid). Null where the kernel keeps no schedstat.
+   */
+  runQueueWaitMs: { rootMain: number; descendants: Map<number, number> } | null;
+}
+
+/** /proc/<pid>/schedstat: "<ns on a core> <ns runnable, waiting for one> <timeslices>"; the wait in ms. */
+export function parseSchedstatWait(text: string): number | null {
+  const waitNs = Number(text.trim().split(' ')[1]);
+  return Number.isFinite(waitNs) ? waitNs / 1e6 : null;
 }
 
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ: 100 on every Linux the bench runs on (getconf CLK_TCK)
@@ -27,6 +38,19 @@ export function parseProcStat(line: string): { ppid: number; cpuMs: number } | n
   const ticks = Number(fields[11]) + Number(fields[12]);
   if (!Number.isFinite(ppid) || !Number.isFinite(ticks)) return null;
   return { ppid, cpuMs: (ticks * 1000) / CLOCK_TICKS_PER_SECOND };
+}
+
+/**
+ * What the processes present at both readings waited for a core in between, in ms: a backend that started or ended
+ * meanwhile would make a difference of sums meaningless, so it is left out (an undercount at most).
+ */
+export function descendantsWaitedMs(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number {
+  let waited = 0;
+  for (const [pid, ms] of after) {
+    const earlier = before.get(pid);
+    if (earlier !== undefined) waited += Math.max(0, ms - earlier);
+  }
+  return waited;
 }
 
 /** Sums a process tree's CPU from `stat` lines keyed by pid. */
@@ -48,7 +72,12 @@ export function treeCpu(rootPid: number, stats: ReadonlyMap<number, { ppid: numb
     descendantPids.push(pid);
     todo.push(...(children.get(pid) ?? []));
   }
-  return { rootMs: root.cpuMs, descendantsMs, descendantPids: descendantPids.sort((a, b) => a - b) };
+  return { rootMs: root.cpuMs, descendantsMs, descendantPids: descendantPids.sort((a, b) => a - b), runQueueWaitMs: null };
+}
+
+async function schedstatWait(pid: number): Promise<number | null> {
+  const text = await readFile(`/proc/${pid}/schedstat`, 'utf8').catch(() => null);
+  return text === null ? null : parseSchedstatWait(text);
 }
 
 export async function processTreeCpu(rootPid: number): Promise<ProcessTreeCpu | null> {
@@ -62,7 +91,15 @@ export async function processTreeCpu(rootPid: number): Promise<ProcessTreeCpu | 
       const parsed = line && parseProcStat(line);
       if (parsed) stats.set(pid, parsed);
     }
-    return treeCpu(rootPid, stats);
+    const tree = treeCpu(rootPid, stats);
+    const rootMain = await schedstatWait(rootPid);
+    if (!tree || rootMain === null) return tree;
+    const descendants = new Map<number, number>();
+    for (const pid of tree.descendantPids) {
+      const wait = await schedstatWait(pid); // null: it ended meanwhile
+      if (wait !== null) descendants.set(pid, wait);
+    }
+    return { ...tree, runQueueWaitMs: { rootMain, descendants } };
   } catch {
     return null;
   }

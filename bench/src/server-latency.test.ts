@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeServerPercentiles, operationBuckets, serverPercentiles } from './server-latency.js';
+import { describeServerLoop, describeServerPercentiles, operationBuckets, serverLoop, serverPercentiles } from './server-latency.js';
 
 const scrape = (gateway: number[], decisions: number[]) => {
   const bounds = ['0.005', '0.025', '0.1', '+Inf'];
@@ -42,5 +42,26 @@ describe('server-side latency from the operation histogram', () => {
       { service: 'gateway HTTP', count: 20, atMostMs: Number.POSITIVE_INFINITY },
     ]);
     expect(describeServerPercentiles([], 95)).toBe('');
+  });
+
+  it("reads the server's loop delay since the last scrape and its GC pauses between two scrapes", () => {
+    const scrapeLoop = (maxSeconds: number, minor: number, major: number) =>
+      [
+        '# TYPE nodejs_eventloop_lag_max_seconds gauge',
+        `nodejs_eventloop_lag_max_seconds ${maxSeconds}`,
+        'nodejs_eventloop_lag_p99_seconds 0.5',
+        `nodejs_gc_duration_seconds_sum{kind="minor"} ${minor}`,
+        `nodejs_gc_duration_seconds_sum{kind="major"} ${major}`,
+        'nodejs_gc_duration_seconds_count{kind="minor"} 12',
+      ].join('\n');
+    const before = serverLoop(scrapeLoop(0.5, 1.0, 2.0));
+    expect(before.loopMaxMs).toBe(500);
+    expect(before.gcMs.get('minor')).toBe(1000);
+    const after = serverLoop(scrapeLoop(0.0312, 1.04, 2.025));
+    expect(describeServerLoop(before, after)).toBe(", the server's event loop delayed up to 31 ms (65 ms of GC pauses, 25 ms of them major)");
+    // No major collection in between: not named.
+    expect(describeServerLoop(before, serverLoop(scrapeLoop(0.004, 1.01, 2.0)))).toBe(", the server's event loop delayed up to 4 ms (10 ms of GC pauses)");
+    // A server that does not report its loop: nothing said.
+    expect(describeServerLoop(before, serverLoop('tandem_up 1'))).toBe('');
   });
 });

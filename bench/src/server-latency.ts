@@ -65,6 +65,43 @@ export function serverPercentiles(before: OperationBuckets, after: OperationBuck
   return result.sort((a, b) => a.service.localeCompare(b.service));
 }
 
+/** What the server's process said of its own event loop and garbage collector, in one scrape. */
+export interface ServerLoop {
+  /** the longest event-loop delay since the previous scrape (prom-client resets it on every scrape), in ms; null if not reported */
+  loopMaxMs: number | null;
+  /** cumulative GC pause time, in ms, by kind (minor, major, incremental, weakcb) */
+  gcMs: Map<string, number>;
+}
+
+/** The server's loop delay (`nodejs_eventloop_lag_max_seconds`) and GC pauses (`nodejs_gc_duration_seconds_sum`) from a scrape. */
+export function serverLoop(metrics: string): ServerLoop {
+  let loopMaxMs: number | null = null;
+  const gcMs = new Map<string, number>();
+  for (const line of metrics.split('\n')) {
+    if (line.startsWith('nodejs_eventloop_lag_max_seconds')) {
+      const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+      if (Number.isFinite(value)) loopMaxMs = value * 1000;
+    } else if (line.startsWith('nodejs_gc_duration_seconds_sum{')) {
+      const kind = /kind="([^"]*)"/.exec(line)?.[1] ?? 'unknown';
+      const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+      if (Number.isFinite(value)) gcMs.set(kind, (gcMs.get(kind) ?? 0) + value * 1000);
+    }
+  }
+  return { loopMaxMs, gcMs };
+}
+
+/**
+ * ", the server's event loop delayed up to 12 ms (34 ms of GC pauses, 20 ms of them major)" between two scrapes;
+ * `after` must be the scrape that directly follows `before`, since the loop's maximum is reset by each one.
+ */
+export function describeServerLoop(before: ServerLoop, after: ServerLoop): string {
+  if (after.loopMaxMs === null) return '';
+  const spent = (kind: string) => Math.max(0, (after.gcMs.get(kind) ?? 0) - (before.gcMs.get(kind) ?? 0));
+  const total = [...after.gcMs.keys()].reduce((sum, kind) => sum + spent(kind), 0);
+  const major = spent('major');
+  return `, the server's event loop delayed up to ${after.loopMaxMs.toFixed(0)} ms (${total.toFixed(0)} ms of GC pauses${major > 0 ? `, ${major.toFixed(0)} ms of them major` : ''})`;
+}
+
 /** ", in the server p95 ≤ 10 ms in decisions, ≤ 25 ms in gateway" — or nothing when nothing was observed. */
 export function describeServerPercentiles(found: readonly ServerPercentile[], p: number): string {
   if (!found.length) return '';

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { INTERNAL_CONTEXT_HEADER, issueAccessToken, type Permission, ROLE_PERMISSIONS, signInternalContext } from '@tandem/platform';
 import { keepAlivePoster, type LoadResult, percentile, runLoad } from './load-runner.js';
-import { type MachineCpu, machineCpu, machineCpuSpent, type ProcessTreeCpu } from './process-cpu.js';
-import { describeServerPercentiles, operationBuckets, serverPercentiles } from './server-latency.js';
+import { descendantsWaitedMs, type MachineCpu, machineCpu, machineCpuSpent, type ProcessTreeCpu, parseSchedstatWait } from './process-cpu.js';
+import { describeServerLoop, describeServerPercentiles, operationBuckets, serverLoop, serverPercentiles } from './server-latency.js';
 
 /**
  * The analysts' workflow under load, through the gateway of a running
@@ -146,7 +147,8 @@ export async function drainWork<T>(
  * (a collection of the bench's heap, say) reads as the server's slowness. The longest event-loop delay and the
  * collector's pauses in total.
  */
-function watchCallersLoop(): { stop(): { maxDelayMs: number; gcMs: number } } {
+function watchCallersLoop(): { stop(): { maxDelayMs: number; gcMs: number; runQueueWaitMs: number | null } } {
+  const waitedBefore = ownRunQueueWaitMs();
   const delay = monitorEventLoopDelay({ resolution: 5 });
   let gcMs = 0;
   const gc = new PerformanceObserver((list) => {
@@ -158,9 +160,34 @@ function watchCallersLoop(): { stop(): { maxDelayMs: number; gcMs: number } } {
     stop() {
       delay.disable();
       gc.disconnect();
-      return { maxDelayMs: delay.max / 1e6, gcMs };
+      const waitedAfter = ownRunQueueWaitMs();
+      const runQueueWaitMs = waitedBefore !== null && waitedAfter !== null ? waitedAfter - waitedBefore : null;
+      return { maxDelayMs: delay.max / 1e6, gcMs, runQueueWaitMs };
     },
   };
+}
+
+/** How long this process's main thread (the callers' event loop) has been runnable without a core, in ms; null off Linux. */
+function ownRunQueueWaitMs(): number | null {
+  try {
+    return parseSchedstatWait(readFileSync('/proc/self/schedstat', 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * ", waiting for a core: the server's event loop 210 ms, PostgreSQL 480 ms, the callers 90 ms" over a window:
+ * time each was runnable and had no core. On two shared cores this is the queue a decision stands in.
+ */
+function coreWaits(before: ProcessTreeCpu | null | undefined, after: ProcessTreeCpu | null | undefined, callersMs: number | null): string {
+  const first = before?.runQueueWaitMs;
+  const last = after?.runQueueWaitMs;
+  if (!first || !last) return '';
+  const ms = (v: number) => `${Math.max(0, v).toFixed(0)} ms`;
+  return `, waiting for a core: the server's event loop ${ms(last.rootMain - first.rootMain)}, PostgreSQL ${ms(
+    descendantsWaitedMs(first.descendants, last.descendants),
+  )}${callersMs === null ? '' : `, the callers ${ms(callersMs)}`}`;
 }
 
 /** ", the machine N% idle (M% stolen)" over a window, or nothing where /proc/stat is unreadable. */
@@ -490,10 +517,14 @@ export async function runWorkflowBench(opts: WorkflowBenchOptions): Promise<Work
     return false;
   };
   const decisionCpu: DecisionCpu[] = [];
-  // The server's own histogram of the decisions, per service (null when /metrics does not answer).
-  const operationLatencies = () =>
+  // The server's own histogram of the decisions, per service, and its event loop and GC (null when /metrics does not answer).
+  const serverScrape = () =>
     fetch(`${opts.baseUrl}/metrics`)
-      .then(async (r) => (r.ok ? operationBuckets(await r.text(), 'BenchDecide') : null))
+      .then(async (r) => {
+        if (!r.ok) return null;
+        const text = await r.text();
+        return { operations: operationBuckets(text, 'BenchDecide'), loop: serverLoop(text) };
+      })
       .catch(() => null);
   const decisionRounds = async (
     label: string,
@@ -509,7 +540,7 @@ export async function runWorkflowBench(opts: WorkflowBenchOptions): Promise<Work
       opts.log(`${label} decision round ${round + 1}: ${started.length} cases started by ${deciders.length} analysts`);
       const before = await opts.serverCpu?.();
       const machineBefore = await machineCpu();
-      const serverBefore = await operationLatencies();
+      const serverBefore = await serverScrape();
       const callersLoop = watchCallersLoop();
       const benchBefore = process.cpuUsage();
       opts.mark?.(`decisions-${label}-${round + 1}:start`);
@@ -519,14 +550,18 @@ export async function runWorkflowBench(opts: WorkflowBenchOptions): Promise<Work
       const bench = process.cpuUsage(benchBefore);
       const callers = callersLoop.stop();
       const machine = machineCpuSpent(machineBefore, await machineCpu());
-      const serverAfter = await operationLatencies();
-      const inServer = serverBefore && serverAfter ? describeServerPercentiles(serverPercentiles(serverBefore, serverAfter, 95), 95) : '';
+      const serverAfter = await serverScrape();
+      const inServer =
+        serverBefore && serverAfter
+          ? describeServerPercentiles(serverPercentiles(serverBefore.operations, serverAfter.operations, 95), 95) +
+            describeServerLoop(serverBefore.loop, serverAfter.loop)
+          : '';
       // Each window on its own, so a miss in the row can be laid against what else happened then (autovacuum, the machine).
       const sorted = [...window.latencies].sort((a, b) => a - b);
-      opts.log(
-        `${label} decision round ${round + 1}: p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, max ${(sorted.at(-1) ?? Number.NaN).toFixed(1)} ms over ${sorted.length} decisions in ${window.seconds.toFixed(1)} s, ended ${new Date().toISOString()}${inServer}, the callers' own event loop delayed up to ${callers.maxDelayMs.toFixed(0)} ms (${callers.gcMs.toFixed(0)} ms of GC pauses)${idleShare(machine)}`,
-      );
       const after = await opts.serverCpu?.();
+      opts.log(
+        `${label} decision round ${round + 1}: p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, max ${(sorted.at(-1) ?? Number.NaN).toFixed(1)} ms over ${sorted.length} decisions in ${window.seconds.toFixed(1)} s, ended ${new Date().toISOString()}${inServer}, the callers' own event loop delayed up to ${callers.maxDelayMs.toFixed(0)} ms (${callers.gcMs.toFixed(0)} ms of GC pauses)${idleShare(machine)}${coreWaits(before, after, callers.runQueueWaitMs)}`,
+      );
       cpu.benchMs += (bench.user + bench.system) / 1000;
       if (machine) {
         cpu.machine ??= { totalMs: 0, idleMs: 0, stealMs: 0 };
