@@ -1,4 +1,3 @@
-import { Agent, type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 /**
  * A closed-loop load runner: `concurrency` workers call `task` back to back
  * until `durationMs` or `maxRequests` is reached, whichever comes first, so a
@@ -70,24 +69,4 @@ export function formatResults(results: LoadResult[]): string {
         .padStart(7)} ms  ok ${String(r.requests).padStart(6)}  errors ${String(r.errors).padStart(4)}  ${r.target ?? ''}`,
   );
   return rows.join('\n');
-}
-
-/**
- * A POST over node:http with a keep-alive pool: a fraction of fetch's cost
- * per call, for rows where the measuring process would otherwise be the
- * bottleneck (thousands of requests a second on the same cores as the server).
- */
-export function keepAlivePoster(concurrency: number) {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  return (url: string, body: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> =>
-    new Promise((resolve, reject) => {
-      const req = httpRequest(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
 }
