@@ -34,8 +34,7 @@ interface Connection {
   /** the request this socket is answering; undefined while idle */
   current?: Pending;
   /** bytes read of the current answer so far */
-  received: Buffer[];
-  receivedBytes: number;
+  received?: Buffer;
 }
 
 const HEADER_END = Buffer.from('\r\n\r\n');
@@ -51,11 +50,12 @@ export function leanHttpPoster(origin: string, maxConnections: number): LeanPost
   const waiting: Pending[] = [];
   let open = 0;
   let closed = false;
+  /** Each URL's request line, made once: the rows post to one or two URLs all along. */
+  const requestLines = new Map<string, string>();
 
   const release = (conn: Connection, keep: boolean) => {
     conn.current = undefined;
-    conn.received = [];
-    conn.receivedBytes = 0;
+    conn.received = undefined;
     if (!keep || closed) {
       conn.socket.destroy();
       return;
@@ -76,10 +76,8 @@ export function leanHttpPoster(origin: string, maxConnections: number): LeanPost
       conn.socket.destroy(); // bytes nobody asked for: this socket can no longer be trusted
       return;
     }
-    conn.received.push(chunk);
-    conn.receivedBytes += chunk.length;
-    const bytes = conn.received.length === 1 ? chunk : Buffer.concat(conn.received, conn.receivedBytes);
-    conn.received = [bytes];
+    const bytes = conn.received ? Buffer.concat([conn.received, chunk]) : chunk;
+    conn.received = bytes;
     const parsed = parseAnswer(bytes);
     if (parsed === 'incomplete') return;
     if (parsed instanceof Error) {
@@ -94,7 +92,7 @@ export function leanHttpPoster(origin: string, maxConnections: number): LeanPost
   const connectOne = () => {
     open++;
     const socket = connect({ host: hostname, port: Number(port || 80), noDelay: true });
-    const conn: Connection = { socket, received: [], receivedBytes: 0 };
+    const conn: Connection = { socket };
     socket.on('data', (chunk: Buffer) => onData(conn, chunk));
     socket.once('connect', () => {
       const next = waiting.shift();
@@ -115,8 +113,13 @@ export function leanHttpPoster(origin: string, maxConnections: number): LeanPost
 
   const post = (url: string, body: string, headers: Record<string, string>): Promise<LeanAnswer> => {
     if (closed) return Promise.reject(new Error('the poster is closed'));
-    const { pathname, search } = new URL(url, origin);
-    let head = `POST ${pathname}${search} HTTP/1.1\r\nhost: ${host}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n`;
+    let line = requestLines.get(url);
+    if (line === undefined) {
+      const { pathname, search } = new URL(url, origin);
+      line = `POST ${pathname}${search} HTTP/1.1\r\nhost: ${host}\r\ncontent-type: application/json\r\n`;
+      requestLines.set(url, line);
+    }
+    let head = `${line}content-length: ${Buffer.byteLength(body)}\r\n`;
     for (const name in headers) head += `${name}: ${headers[name]}\r\n`;
     return new Promise<LeanAnswer>((resolve, reject) => {
       const pending: Pending = { request: `${head}\r\n${body}`, resolve, reject };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 
 /**
@@ -73,6 +74,15 @@ export function treeCpu(rootPid: number, stats: ReadonlyMap<number, { ppid: numb
     todo.push(...(children.get(pid) ?? []));
   }
   return { rootMs: root.cpuMs, descendantsMs, descendantPids: descendantPids.sort((a, b) => a - b), runQueueWaitMs: null };
+}
+
+/** How long this process's main thread (its event loop) has been runnable without a core, in ms; null off Linux. */
+export function ownRunQueueWaitMs(): number | null {
+  try {
+    return parseSchedstatWait(readFileSync('/proc/self/schedstat', 'utf8'));
+  } catch {
+    return null;
+  }
 }
 
 async function schedstatWait(pid: number): Promise<number | null> {

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { INTERNAL_CONTEXT_HEADER, issueAccessToken, type Permission, ROLE_PERMISSIONS, signInternalContext } from '@tandem/platform';
 import { leanHttpPoster } from './lean-http-client.js';
 import { type LoadResult, percentile, runLoad } from './load-runner.js';
-import { descendantsWaitedMs, type MachineCpu, machineCpu, machineCpuSpent, type ProcessTreeCpu, parseSchedstatWait } from './process-cpu.js';
+import { descendantsWaitedMs, type MachineCpu, machineCpu, machineCpuSpent, ownRunQueueWaitMs, type ProcessTreeCpu } from './process-cpu.js';
 import { describeServerLoop, describeServerPercentiles, operationBuckets, serverLoop, serverPercentiles } from './server-latency.js';
 
 /**
@@ -166,15 +165,6 @@ function watchCallersLoop(): { stop(): { maxDelayMs: number; gcMs: number; runQu
       return { maxDelayMs: delay.max / 1e6, gcMs, runQueueWaitMs };
     },
   };
-}
-
-/** How long this process's main thread (the callers' event loop) has been runnable without a core, in ms; null off Linux. */
-function ownRunQueueWaitMs(): number | null {
-  try {
-    return parseSchedstatWait(readFileSync('/proc/self/schedstat', 'utf8'));
-  } catch {
-    return null;
-  }
 }
 
 /**
